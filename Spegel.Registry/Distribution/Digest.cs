@@ -14,6 +14,8 @@ public readonly record struct Digest
         _separator = separator;
     }
 
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     private readonly int _separator;
 
     /// <summary>The whole digest, e.g. <c>sha256:e3b0…</c>.</summary>
@@ -55,7 +57,7 @@ public readonly record struct Digest
         digest = new Digest(text, separator);
         return true;
 
-        static bool IsLowerHex(ReadOnlySpan<char> span) => !span.ContainsAnyExcept("0123456789abcdef");
+        static bool IsLowerHex(ReadOnlySpan<char> span) => !span.ContainsAnyExcept(LowerHex);
     }
 
     /// <summary>Parses a digest that is known to be valid, e.g. one read from a store's own index.</summary>
