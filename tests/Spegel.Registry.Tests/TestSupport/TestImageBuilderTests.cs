@@ -8,6 +8,8 @@ namespace Spegel.Registry.Tests.TestSupport;
 
 public sealed class TestImageBuilderTests
 {
+    private const string PinnedOciDigest = "sha256:0f421b6699df98b5621d942802e5f48769361b1bcb37df3424071bd8b3f6c1f7";
+
     private static readonly string[] TwoPlatforms = ["linux/amd64", "linux/arm64"];
 
     [Theory]
@@ -207,8 +209,6 @@ public sealed class TestImageBuilderTests
         Assert.Equal("team/app", image.Repository);
         Assert.Equal("v1.2", image.Tag);
     }
-
-    private const string PinnedOciDigest = "sha256:0f421b6699df98b5621d942802e5f48769361b1bcb37df3424071bd8b3f6c1f7";
 
     private static TestImage Build(string kind, int seed) => kind switch
     {
