@@ -58,18 +58,20 @@ public static class RegistryRequestParser
         }
 
         var reference = rest[(lastSlash + 1)..];
-        var beforeReference = rest[..lastSlash];
+
+        // The slash before the name is kept so that "/v2/manifests/x" reads as an empty name, not as no route.
+        var beforeReference = rawPath[(Prefix.Length - 1)..(Prefix.Length + lastSlash)];
         RegistryRoute route;
         ReadOnlySpan<char> name;
         if (beforeReference.EndsWith(ManifestsSegment, StringComparison.Ordinal))
         {
             route = RegistryRoute.Manifest;
-            name = beforeReference[..^ManifestsSegment.Length];
+            name = beforeReference.Length > ManifestsSegment.Length ? beforeReference[1..^ManifestsSegment.Length] : [];
         }
         else if (beforeReference.EndsWith(BlobsSegment, StringComparison.Ordinal))
         {
             route = RegistryRoute.Blob;
-            name = beforeReference[..^BlobsSegment.Length];
+            name = beforeReference.Length > BlobsSegment.Length ? beforeReference[1..^BlobsSegment.Length] : [];
         }
         else
         {
