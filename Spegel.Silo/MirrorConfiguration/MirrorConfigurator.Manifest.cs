@@ -34,8 +34,7 @@ internal sealed partial class MirrorConfigurator
 
         foreach (var entry in manifest.Entries)
         {
-            var check = new MirrorConfigurationRequest(layout.ConfigPath, ["http://localhost"], [entry.Registry]);
-            if (!MirrorRequestValidator.TryNormalize(check, out _, out _))
+            if (!MirrorRequestValidator.IsValidRegistry(entry.Registry))
             {
                 return (null, $"{layout.ManifestPath}: the backup manifest names an invalid registry '{entry.Registry}'.");
             }

@@ -33,6 +33,10 @@ internal static class MirrorRequestValidator
         return true;
     }
 
+    /// <summary>Whether <paramref name="registry"/> is <c>_default</c> or a host name with an optional port.</summary>
+    public static bool IsValidRegistry(string registry) =>
+        registry == DefaultRegistry || DistributionGrammar.IsValidRegistryHost(registry);
+
     /// <summary>Validates a config path on its own, as cleanup needs; returns its full form.</summary>
     public static bool TryNormalizeConfigPath(
         string? configPath,
@@ -131,7 +135,7 @@ internal static class MirrorRequestValidator
         var result = new List<string>(registries.Count);
         foreach (var registry in registries)
         {
-            if (registry != DefaultRegistry && !DistributionGrammar.IsValidRegistryHost(registry))
+            if (!IsValidRegistry(registry))
             {
                 error = $"The registry '{registry}' is not a host name with an optional port, nor '{DefaultRegistry}'.";
                 return false;
