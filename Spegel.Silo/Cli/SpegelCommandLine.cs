@@ -13,6 +13,7 @@ internal sealed class SpegelCommandLine
     public const int UsageError = 2;
 
     private readonly RunCommand _run = new();
+    private readonly ConfigureCommands _configure = new();
 
     public RootCommand Root { get; }
 
@@ -41,7 +42,18 @@ internal sealed class SpegelCommandLine
             return await runNode(_run.Bind(result), cancellationToken);
         });
         Root.Subcommands.Add(run);
+        foreach (var command in _configure.Build(CreateConsoleLoggerFactory))
+        {
+            Root.Subcommands.Add(command);
+        }
     }
+
+    private static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging.AddSimpleConsole(options =>
+    {
+        options.SingleLine = true;
+        options.UseUtcTimestamp = true;
+        options.TimestampFormat = "HH:mm:ss.fff ";
+    }));
 
     /// <summary>The informational version of this build.</summary>
     public static string Version =>
