@@ -58,7 +58,8 @@ public sealed class SiloFailureTests : IAsyncLifetime
         Assert.Equal(Target('b'), (await tag.ResolveAsync())?.Target);
 
         await Index.Cluster.KillSiloAsync(doomedSilo, TestContext.Current.CancellationToken);
-        await Eventually.HoldsAsync(OnlySurvivorListedAsync, Deadline, "holders of the killed silo are still listed");
+        var detection = await Eventually.HoldsAsync(OnlySurvivorListedAsync, Deadline, "holders of the killed silo are still listed");
+        TestContext.Current.TestOutputHelper?.WriteLine($"Holders of the killed silo disappeared after {detection}.");
         var resolution = await tag.ResolveAsync();
 
         Assert.All(await Task.WhenAll(watched.Select(grain => grain.ListAsync())), holders => Assert.Equal(survivor, Assert.Single(holders).Holder));
