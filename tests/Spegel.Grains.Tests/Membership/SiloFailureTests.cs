@@ -1,4 +1,5 @@
 using Spegel.Grains.Holders;
+using Spegel.Grains.Membership;
 using Spegel.Grains.Tags;
 using Spegel.Grains.Tests.Infrastructure;
 
@@ -61,8 +62,10 @@ public sealed class SiloFailureTests : IAsyncLifetime
         var detection = await Eventually.HoldsAsync(OnlySurvivorListedAsync, Deadline, "holders of the killed silo are still listed");
         TestContext.Current.TestOutputHelper?.WriteLine($"Holders of the killed silo disappeared after {detection}.");
         var resolution = await tag.ResolveAsync();
+        var activeSilos = await Index.Grains.GetGrain<IClusterViewGrain>(IClusterViewGrain.Key).ListActiveSilosAsync();
 
         Assert.All(await Task.WhenAll(watched.Select(grain => grain.ListAsync())), holders => Assert.Equal(survivor, Assert.Single(holders).Holder));
+        Assert.DoesNotContain(doomedSilo.SiloAddress, activeSilos.Select(view => view.Silo));
         if (tagSurvives)
         {
             Assert.Equal(Target('a'), resolution?.Target);
