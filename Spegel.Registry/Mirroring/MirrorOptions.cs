@@ -1,0 +1,32 @@
+namespace Spegel.Registry.Mirroring;
+
+/// <summary>Budgets and filters of the peer mirror.</summary>
+public sealed class MirrorOptions
+{
+    /// <summary>Whether tags are resolved through the cluster (else only digests are mirrored).</summary>
+    public bool ResolveTags { get; set; } = true;
+
+    /// <summary>How long to wait for a holder to start answering (connect and response headers) before trying the next.</summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many holders to try for one request.</summary>
+    public int MaxHoldersTried { get; set; } = 3;
+
+    /// <summary>The overall bound for a manifest or HEAD request, lookups included.</summary>
+    public TimeSpan ManifestBudget { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a body may stall (no bytes from the holder) before the holder counts as failed.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a holder that failed is skipped for other requests.</summary>
+    public TimeSpan FailedHolderBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The registries (<c>?ns=</c> values) looked up in the cluster; empty means all.</summary>
+    public IReadOnlyList<string> MirroredRegistries { get; set; } = [];
+
+    /// <summary>
+    /// Regular expressions matched against <c>registry/repository:tag</c> (or <c>registry/repository@digest</c>); a
+    /// match excludes the request from mirroring, e.g. <c>:latest$</c>.
+    /// </summary>
+    public IReadOnlyList<string> RegistryFilters { get; set; } = [];
+}
