@@ -6,7 +6,7 @@ namespace Spegel.Registry.Containerd;
 
 /// <summary>
 /// A forward-only stream over a content service <c>Read</c> call. Chunks are pulled from the call only when the
-/// reader asks for more, so at most one chunk (containerd sends up to 1 MiB) is held at a time. The stream knows
+/// reader asks for more, so at most one chunk (containerd 1.6 sends 32 KiB) is held at a time. The stream knows
 /// how many bytes it must deliver and throws <see cref="IOException"/> instead of ending early, so a truncated
 /// blob is never mistaken for a complete one.
 /// </summary>
@@ -14,6 +14,7 @@ internal sealed class ContainerdReadStream : Stream
 {
     private readonly AsyncServerStreamingCall<ReadContentResponse> _call;
     private readonly long _end;
+    private readonly long _offsetBase;
     private ByteString _chunk;
     private int _chunkPosition;
     private long _position;
@@ -24,12 +25,18 @@ internal sealed class ContainerdReadStream : Stream
     /// <param name="firstChunk">The first chunk, already checked to start at <paramref name="offset"/>.</param>
     /// <param name="offset">The offset the read started at.</param>
     /// <param name="size">The whole blob's size.</param>
-    public ContainerdReadStream(AsyncServerStreamingCall<ReadContentResponse> call, ByteString firstChunk, long offset, long size)
+    /// <param name="offsetBase">
+    /// What to add to the offsets in responses to make them offsets in the blob: containerd 1.6 counts them from the
+    /// requested offset rather than from the start of the blob, so this is the requested offset for it and 0 for a
+    /// daemon that reports offsets in the blob.
+    /// </param>
+    public ContainerdReadStream(AsyncServerStreamingCall<ReadContentResponse> call, ByteString firstChunk, long offset, long size, long offsetBase)
     {
         _call = call;
         _chunk = firstChunk;
         _position = offset;
         _end = size;
+        _offsetBase = offsetBase;
     }
 
     /// <inheritdoc/>
@@ -137,10 +144,10 @@ internal sealed class ContainerdReadStream : Stream
         }
 
         var response = _call.ResponseStream.Current;
-        if (response.Offset != expectedOffset || response.Data.Length == 0 || expectedOffset + response.Data.Length > _end)
+        if (_offsetBase + response.Offset != expectedOffset || response.Data.Length == 0 || expectedOffset + response.Data.Length > _end)
         {
             throw new IOException(
-                $"containerd's read stream sent {response.Data.Length} bytes at offset {response.Offset}; expected offset {expectedOffset} of {_end}.");
+                $"containerd's read stream sent {response.Data.Length} bytes at offset {_offsetBase + response.Offset}; expected offset {expectedOffset} of {_end}.");
         }
 
         _position = expectedOffset;

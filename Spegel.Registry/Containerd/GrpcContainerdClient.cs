@@ -136,13 +136,16 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
         try
         {
             var first = await ReadFirstChunkAsync(call, cancellationToken);
-            if (first is null || first.Offset != offset || first.Data.Length == 0 || offset + first.Data.Length > size)
+
+            // containerd 1.6 numbers response offsets from the requested offset; later versions may use blob offsets.
+            var offsetBase = first?.Offset == offset ? 0 : offset;
+            if (first is null || offsetBase + first.Offset != offset || first.Data.Length == 0 || offset + first.Data.Length > size)
             {
                 call.Dispose();
                 return null;
             }
 
-            return new ContainerdReadStream(call, first.Data, offset, size);
+            return new ContainerdReadStream(call, first.Data, offset, size, offsetBase);
         }
         catch (Exception ex) when (ex is RpcException or OperationCanceledException)
         {
