@@ -14,7 +14,10 @@ internal sealed partial class ContainerdContentStore
 
     [LoggerMessage(EventId = ContainerdEventIds.WatchBroken, EventName = nameof(ContainerdEventIds.WatchBroken), Level = LogLevel.Warning,
         Message = "Lost containerd's event stream at {SocketPath}; resubscribing in {Delay}")]
-    private static partial void LogWarningWatchBroken(ILogger logger, string socketPath, TimeSpan delay, Exception? exception);
+    private static partial void LogWarningWatchBroken(ILogger logger, string socketPath, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Trace, Message = "containerd's events at {SocketPath} are still unavailable; retrying in {Delay}")]
+    private static partial void LogTraceResubscribeFailed(ILogger logger, string socketPath, TimeSpan delay);
 
     [LoggerMessage(EventId = ContainerdEventIds.WatchResumed, EventName = nameof(ContainerdEventIds.WatchResumed), Level = LogLevel.Information,
         Message = "Resubscribed to containerd's events at {SocketPath}; asking for a fresh inventory")]

@@ -54,8 +54,17 @@ internal sealed partial class ContainerdContentStore
                 yield break;
             }
 
+            // One warning per outage; the attempts during it are traced.
+            if (mustReset)
+            {
+                LogTraceResubscribeFailed(_logger, _client.SocketPath, delay);
+            }
+            else
+            {
+                LogWarningWatchBroken(_logger, _client.SocketPath, delay);
+            }
+
             mustReset = true;
-            LogWarningWatchBroken(_logger, _client.SocketPath, delay, null);
             if (!await DelayAsync(delay, cancellationToken))
             {
                 yield break;

@@ -147,14 +147,14 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
 
             return new ContainerdReadStream(call, first.Data, offset, size, offsetBase);
         }
-        catch (Exception ex) when (ex is RpcException or OperationCanceledException)
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
             call.Dispose();
-            if (ex is RpcException { StatusCode: StatusCode.NotFound })
-            {
-                return null;
-            }
-
+            return null;
+        }
+        catch
+        {
+            call.Dispose();
             throw;
         }
     }
