@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Spegel.Registry.Http;
+using Spegel.Silo.Cluster;
 
 namespace Spegel.Silo.Hosting;
 
@@ -37,8 +38,10 @@ internal static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSpegelContentStore(settings);
         builder.Services.AddSpegelRegistryEndpoint(settings);
-        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
-        builder.Host.UseOrleans(silo => silo.AddSpegelClustering(settings, AdvertisedAddress(settings)));
+        builder.Services.AddSpegelCluster();
+        builder.Services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
 
         var app = builder.Build();
         var registry = app.Services.GetRequiredService<RegistryHandler>();

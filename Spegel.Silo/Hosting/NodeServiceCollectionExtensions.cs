@@ -3,6 +3,9 @@ using Spegel.Registry.Content;
 using Spegel.Registry.Content.OciLayout;
 using Spegel.Registry.Http;
 using Spegel.Silo.Cli;
+using Spegel.Silo.Cluster;
+using Spegel.Registry.Containerd;
+using Spegel.Registry.Mirroring;
 
 namespace Spegel.Silo.Hosting;
 
@@ -24,9 +27,24 @@ internal static class NodeServiceCollectionExtensions
                 services.TryAddSingleton<IContentStore, OciLayoutStore>();
                 break;
             default:
-                throw new NotSupportedException("The containerd store is not available in this build.");
+                services.AddContainerdContentStore(options =>
+                {
+                    options.SocketPath = settings.ContainerdSocket;
+                    options.Namespace = settings.ContainerdNamespace;
+                    options.ContentPath = settings.ContainerdContentPath;
+                });
+                break;
         }
 
+        return services;
+    }
+
+    /// <summary>The silo (in a host of its own, restarted until it joins) and the cluster's index as the registry sees it.</summary>
+    public static IServiceCollection AddSpegelCluster(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ClusterState>();
+        services.TryAddSingleton<IContentLocator, GrainContentLocator>();
+        services.AddHostedService<SiloRunner>();
         return services;
     }
 
