@@ -11,8 +11,15 @@ namespace Spegel.Silo.Cluster;
 /// The registry's view of the cluster index, on the digest and tag grains. Lists only other nodes; answers
 /// "nobody" while this node's silo is not in the cluster, so that the endpoint gives a fast 404 meanwhile.
 /// </summary>
+/// <remarks>
+/// Every grain call is bounded by <see cref="LookupTimeout"/>: a call to a grain whose silo just died waits until
+/// membership declares the silo dead, and the registry must answer long before that. A timeout is thrown as a
+/// <see cref="TimeoutException"/>, which the mirror answers with a 404.
+/// </remarks>
 internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSettings settings, ILogger<GrainContentLocator> logger) : IContentLocator
 {
+    internal static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<PeerHolder>> FindHoldersAsync(Digest digest, CancellationToken cancellationToken)
     {
@@ -21,7 +28,7 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
             return [];
         }
 
-        var records = await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).ListAsync().WaitAsync(cancellationToken);
+        var records = await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).ListAsync().WaitAsync(LookupTimeout, cancellationToken);
         return records.Select(record => record.Holder).Where(IsPeer).Select(ToPeer).OfType<PeerHolder>().ToList();
     }
 
@@ -33,7 +40,7 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
             return null;
         }
 
-        var resolution = await connection.GrainFactory.GetGrain<ITagGrain>(name.ToString()).ResolveAsync().WaitAsync(cancellationToken);
+        var resolution = await connection.GrainFactory.GetGrain<ITagGrain>(name.ToString()).ResolveAsync().WaitAsync(LookupTimeout, cancellationToken);
         if (resolution is null || !Digest.TryParse(resolution.Target.Digest, out var digest))
         {
             return null;
@@ -61,7 +68,7 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
         }
 
         LogCorruptHolderWithdrawn(logger, holder.Node, digest);
-        await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).WithdrawAsync(holder.Node).WaitAsync(cancellationToken);
+        await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).WithdrawAsync(holder.Node).WaitAsync(LookupTimeout, cancellationToken);
     }
 
     private bool IsPeer(Holder holder) => !string.Equals(holder.Node, settings.NodeName, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Spegel.Registry.Http;
 using Spegel.Silo.Cluster;
+using Spegel.Silo.Operations;
 
 namespace Spegel.Silo.Hosting;
 
@@ -52,6 +53,7 @@ internal static class NodeHost
         app.UseRouting();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapLookupEndpoints();
         return app;
     }
 
