@@ -29,6 +29,7 @@ internal sealed partial class SiloRunner(
     private static readonly TimeSpan MinRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SlowJoinReport = TimeSpan.FromSeconds(10);
 
     private IHost? _silo;
 
@@ -38,15 +39,18 @@ internal sealed partial class SiloRunner(
         while (!stoppingToken.IsCancellationRequested)
         {
             var host = BuildSiloHost();
+            state.Left($"joining the cluster ({DescribeClustering()})");
             try
             {
-                await host.StartAsync(stoppingToken);
+                await StartReportingSlowJoinAsync(host, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 var clustering = DescribeClustering();
-                LogSiloStartFailed(logger, clustering, delay, ex);
-                state.Left($"cannot join the cluster ({clustering}): {ex.GetBaseException().Message}");
+                var reason = ex.GetBaseException().Message;
+                LogSiloStartFailed(logger, clustering, reason, delay);
+                LogSiloStartFailure(logger, ex);
+                state.Left($"cannot join the cluster ({clustering}): {reason}");
                 await DisposeQuietlyAsync(host);
                 await DelayAsync(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
@@ -146,6 +150,27 @@ internal sealed partial class SiloRunner(
         }
     }
 
+    /// <summary>
+    /// Starts the silo host. Joining waits for the membership table (e.g. Redis) without giving up; an operator is told
+    /// plainly, every <see cref="SlowJoinReport"/>, that the node is still not in the cluster and why that may be.
+    /// </summary>
+    private async Task StartReportingSlowJoinAsync(IHost host, CancellationToken stoppingToken)
+    {
+        var start = host.StartAsync(stoppingToken);
+        var waited = TimeSpan.Zero;
+        while (!start.IsCompleted)
+        {
+            var report = Task.Delay(SlowJoinReport, timeProvider, stoppingToken);
+            if (await Task.WhenAny(start, report) == report && !start.IsCompleted)
+            {
+                waited += SlowJoinReport;
+                LogSiloJoinSlow(logger, waited, DescribeClustering());
+            }
+        }
+
+        await start;
+    }
+
     private string DescribeClustering() => settings.Clustering == ClusteringKind.Localhost ? "localhost" : $"redis {settings.Redis}";
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
@@ -184,8 +209,16 @@ internal sealed partial class SiloRunner(
     private static partial void LogSiloJoined(ILogger logger, SiloAddress siloAddress, ClusteringKind clustering);
 
     [LoggerMessage(EventId = SiloEventIds.SiloStartFailed, EventName = nameof(SiloEventIds.SiloStartFailed), Level = LogLevel.Error,
-        Message = "The silo could not join the cluster ({Clustering}); local content is still served, everything else is a 404. Retrying in {Delay}")]
-    private static partial void LogSiloStartFailed(ILogger logger, string clustering, TimeSpan delay, Exception exception);
+        Message = "The silo could not join the cluster ({Clustering}): {Reason}. Local content is still served, everything else is a 404. Retrying in {Delay}")]
+    private static partial void LogSiloStartFailed(ILogger logger, string clustering, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = SiloEventIds.SiloStartFailure, EventName = nameof(SiloEventIds.SiloStartFailure), Level = LogLevel.Debug,
+        Message = "The silo start failure in full")]
+    private static partial void LogSiloStartFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = SiloEventIds.SiloJoinSlow, EventName = nameof(SiloEventIds.SiloJoinSlow), Level = LogLevel.Error,
+        Message = "Not in the cluster after {Waited}: the membership store ({Clustering}) does not answer. Local content is still served, everything else is a 404; still trying")]
+    private static partial void LogSiloJoinSlow(ILogger logger, TimeSpan waited, string clustering);
 
     [LoggerMessage(EventId = SiloEventIds.SiloStopped, EventName = nameof(SiloEventIds.SiloStopped), Level = LogLevel.Warning,
         Message = "The silo stopped on its own (e.g. the cluster declared it dead); starting it again")]

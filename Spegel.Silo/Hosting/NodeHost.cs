@@ -52,7 +52,11 @@ internal static class NodeHost
         app.Use(next => context => context.Connection.LocalPort == registryPort ? registry.HandleAsync(context) : next(context));
         app.UseRouting();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        });
         app.MapLookupEndpoints();
         return app;
     }
@@ -84,6 +88,16 @@ internal static class NodeHost
         // Orleans and ASP.NET Core are chatty at Information; their warnings still show.
         logging.AddFilter("Orleans", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // A silo that cannot join is reported once per attempt by the silo runner; the host and Orleans' lifecycle
+        // would repeat the same failure with a stack trace several times over.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+        logging.AddFilter("Orleans.Runtime.SiloLifecycleSubject", LogLevel.Critical);
+        logging.AddFilter("Orleans.Runtime.Silo", LogLevel.Critical);
+
+        // Orleans 10.4.2's watchdog warns about "participant check" delays measured from before the silo existed
+        // whenever a silo host is started again in the same process; the warning says nothing about this node.
+        logging.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
         if (settings.LogFormat == LogFormat.Json)
         {
             logging.AddJsonConsole(options => options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");

@@ -6,6 +6,8 @@ internal static class SiloEventIds
     public const int SiloJoined = 2001;
     public const int SiloStartFailed = 2002;
     public const int SiloStopped = 2003;
+    public const int SiloJoinSlow = 2004;
+    public const int SiloStartFailure = 2005;
     public const int InventoryAdvertised = 2101;
     public const int InventoryWithdrawn = 2102;
     public const int ChangeApplied = 2103;
