@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Spegel.TestSupport.Images;
-using Spegel.TestSupport.Processes;
+using Spegel.TestSupport.Containerd;
 
 namespace Spegel.IntegrationTests.Registry;
 
@@ -47,12 +47,12 @@ public sealed class SkopeoCopyTests(OciLayoutNodeFixture fixture) : IClassFixtur
     [Fact]
     public async Task SkopeoInspect_UnknownTag_FailsWithManifestUnknown()
     {
-        var result = await ExternalProcess.RunAsync("skopeo",
+        var result = await ProcessRunner.RunAsync("skopeo",
             ["--insecure-policy", "inspect", "--raw", "--tls-verify=false", $"docker://127.0.0.1:{fixture.Node.RegistryPort}/library/app:nope"],
-            TimeSpan.FromSeconds(60), cancellationToken: TestContext.Current.CancellationToken);
+            TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("manifest unknown", result.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("manifest unknown", result.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task CopyAsync(TestImage image, string destination, bool all)
@@ -65,8 +65,8 @@ public sealed class SkopeoCopyTests(OciLayoutNodeFixture fixture) : IClassFixtur
         }
 
         arguments.AddRange([source, $"oci:{destination}:{image.Tag}"]);
-        var result = await ExternalProcess.RunAsync("skopeo", arguments, TimeSpan.FromMinutes(2), cancellationToken: TestContext.Current.CancellationToken);
-        result.EnsureSuccess($"skopeo copy {source}\nnode output:\n{fixture.Node.Output}");
+        var result = await ProcessRunner.RunAsync("skopeo", arguments, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        Assert.True(result.ExitCode == 0, $"skopeo copy {source} failed:\n{result.StandardError}\nnode output:\n{fixture.Node.Output}");
     }
 
     private static void AssertCopied(string destination, TestImage image, IReadOnlyList<TestBlob> expected)
