@@ -39,8 +39,13 @@ internal sealed class BlobBody(Digest digest) : IDisposable
     /// <summary>The holders that sent any of the bytes (for a digest mismatch, any of them may be at fault).</summary>
     public List<PeerHolder> Contributors { get; } = [];
 
-    /// <summary>The <c>Range</c> that asks a holder for exactly the bytes still owed.</summary>
-    public string ResumeRange => string.Create(CultureInfo.InvariantCulture, $"bytes={Start + Sent}-{Start + Length - 1}");
+    /// <summary>
+    /// The <c>Range</c> that asks a holder for exactly the bytes still owed: open-ended (<c>bytes=N-</c>, as containerd
+    /// itself resumes) when they run to the end of the blob.
+    /// </summary>
+    public string ResumeRange => Start + Length == Total
+        ? string.Create(CultureInfo.InvariantCulture, $"bytes={Start + Sent}-")
+        : string.Create(CultureInfo.InvariantCulture, $"bytes={Start + Sent}-{Start + Length - 1}");
 
     /// <summary>The client's <c>Content-Range</c> for a partial response.</summary>
     public string ContentRange => string.Create(CultureInfo.InvariantCulture, $"bytes {Start}-{Start + Length - 1}/{Total}");
