@@ -74,6 +74,8 @@ internal sealed class BlobBody(Digest digest) : IDisposable
         }
         else
         {
+            // Known gap: a holder's 416 for the client's own range counts as a failed holder, so the client gets a
+            // 404 instead of a 416; containerd then asks the next host, which costs one round trip.
             return status == 206 ? PeerFailure.Invalid("sent 206 with an unusable Content-Range") : PeerFailure.Status(status);
         }
 
