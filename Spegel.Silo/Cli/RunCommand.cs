@@ -66,6 +66,26 @@ internal sealed class RunCommand
     public Option<TimeSpan> ResyncInterval { get; } = OptionFactory.Duration("--resync-interval",
         "How often the whole inventory is advertised again (jittered by up to 10 %)", TimeSpan.FromMinutes(5));
 
+    public Option<bool> ResolveTags { get; } = OptionFactory.Boolean("--resolve-tags",
+        "Whether tags are resolved through the cluster (else only digests are mirrored)", true);
+
+    public Option<IReadOnlyList<string>> MirroredRegistries { get; } = OptionFactory.List("--mirrored-registries",
+        "The registries (?ns= values) looked up in the cluster; none means all",
+        host => DistributionGrammar.IsValidRegistryHost(host), "registry hosts such as docker.io or ghcr.io");
+
+    public Option<IReadOnlyList<string>> RegistryFilters { get; } = OptionFactory.List("--registry-filters",
+        "Regular expressions against registry/repository:tag (or @digest); a match is never looked up in the cluster, e.g. :latest$",
+        IsRegex, "valid .NET regular expressions");
+
+    public Option<TimeSpan> PeerTimeout { get; } = OptionFactory.Duration("--peer-timeout",
+        "How long to wait for a holder to start answering before trying the next", TimeSpan.FromSeconds(2));
+
+    public Option<int> MirrorResolveRetries { get; } = OptionFactory.PositiveInteger("--mirror-resolve-retries",
+        "How many holders to try for one request", 3);
+
+    public Option<TimeSpan> MirrorBudget { get; } = OptionFactory.Duration("--mirror-budget",
+        "The overall bound for a mirrored manifest or HEAD request, and for any lookup in the cluster", TimeSpan.FromSeconds(5));
+
     public Option<LogLevel> LogLevel { get; } = OptionFactory.Create("--log-level",
         "The lowest level logged", Microsoft.Extensions.Logging.LogLevel.Information,
         (string text, out LogLevel level) => Enum.TryParse(text, ignoreCase: true, out level) && Enum.IsDefined(level),
@@ -83,7 +103,8 @@ internal sealed class RunCommand
         {
             RegistryAddress, OpsAddress, Store, DefaultRegistry, NodeName, ContainerdSocket, ContainerdNamespace,
             ContainerdContentPath, Clustering, Redis, ClusterId, ServiceId, AdvertiseAddress, SiloPort, GatewayPort,
-            HolderTtl, ResyncInterval, LogLevel, LogFormat,
+            HolderTtl, ResyncInterval, ResolveTags, MirroredRegistries, RegistryFilters, PeerTimeout, MirrorResolveRetries,
+            MirrorBudget, LogLevel, LogFormat,
         })
         {
             command.Options.Add(option);
@@ -135,6 +156,12 @@ internal sealed class RunCommand
         GatewayPort = result.GetValue(GatewayPort),
         HolderTtl = result.GetValue(HolderTtl),
         ResyncInterval = result.GetValue(ResyncInterval),
+        ResolveTags = result.GetValue(ResolveTags),
+        MirroredRegistries = result.GetValue(MirroredRegistries)!,
+        RegistryFilters = result.GetValue(RegistryFilters)!,
+        PeerTimeout = result.GetValue(PeerTimeout),
+        MirrorResolveRetries = result.GetValue(MirrorResolveRetries),
+        MirrorBudget = result.GetValue(MirrorBudget),
         LogLevel = result.GetValue(LogLevel),
         LogFormat = result.GetValue(LogFormat),
     };
@@ -146,6 +173,19 @@ internal sealed class RunCommand
     private static Option<int> Port(string name, string description, int defaultValue) =>
         OptionFactory.Create(name, description, defaultValue, (string text, out int port) =>
             int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536, "a port from 1 to 65535");
+
+    private static bool IsRegex(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     private static bool IsIdentifier(string text) =>
         text.Length is > 0 and <= 128 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_');

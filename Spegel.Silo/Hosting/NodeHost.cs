@@ -39,7 +39,7 @@ internal static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSpegelContentStore(settings);
         builder.Services.AddSpegelRegistryEndpoint(settings);
-        builder.Services.AddSpegelCluster();
+        builder.Services.AddSpegelCluster(settings);
         builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);

@@ -40,10 +40,19 @@ internal static class NodeServiceCollectionExtensions
     }
 
     /// <summary>The silo (in a host of its own, restarted until it joins) and the cluster's index as the registry sees it.</summary>
-    public static IServiceCollection AddSpegelCluster(this IServiceCollection services)
+    public static IServiceCollection AddSpegelCluster(this IServiceCollection services, NodeSettings settings)
     {
         services.TryAddSingleton<ClusterState>();
         services.TryAddSingleton<IContentLocator, GrainContentLocator>();
+        services.AddPeerMirror(options =>
+        {
+            options.ResolveTags = settings.ResolveTags;
+            options.MirroredRegistries = settings.MirroredRegistries;
+            options.RegistryFilters = settings.RegistryFilters;
+            options.PeerTimeout = settings.PeerTimeout;
+            options.MaxHoldersTried = settings.MirrorResolveRetries;
+            options.ManifestBudget = settings.MirrorBudget;
+        });
         services.AddHostedService<SiloRunner>();
         return services;
     }

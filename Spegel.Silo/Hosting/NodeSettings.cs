@@ -40,6 +40,18 @@ internal sealed record NodeSettings
 
     public required TimeSpan ResyncInterval { get; init; }
 
+    public required bool ResolveTags { get; init; }
+
+    public required IReadOnlyList<string> MirroredRegistries { get; init; }
+
+    public required IReadOnlyList<string> RegistryFilters { get; init; }
+
+    public required TimeSpan PeerTimeout { get; init; }
+
+    public required int MirrorResolveRetries { get; init; }
+
+    public required TimeSpan MirrorBudget { get; init; }
+
     public required LogLevel LogLevel { get; init; }
 
     public required LogFormat LogFormat { get; init; }
