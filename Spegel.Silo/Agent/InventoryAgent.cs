@@ -38,6 +38,7 @@ internal sealed partial class InventoryAgent(
 
     private static readonly TimeSpan SiloLossJitter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan WithdrawTimeout = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -53,8 +54,8 @@ internal sealed partial class InventoryAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await SynchronizeAsync("start", stoppingToken);
         await Task.WhenAll(
+            SynchronizeUntilDoneAsync("start", stoppingToken),
             FollowChangesAsync(stoppingToken),
             ResyncPeriodicallyAsync(stoppingToken),
             ReadvertiseAfterSiloLossAsync(stoppingToken));
@@ -84,8 +85,26 @@ internal sealed partial class InventoryAgent(
         }
     }
 
-    /// <summary>Reads the whole inventory and makes the cluster's index match it.</summary>
-    private async Task SynchronizeAsync(string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// Synchronises, retrying with backoff (up to <see cref="MaxRetryDelay"/>) until it succeeds: at start the store
+    /// (e.g. containerd) may not be reachable yet, and the node must advertise as soon as it is.
+    /// </summary>
+    private async Task SynchronizeUntilDoneAsync(string reason, CancellationToken stoppingToken)
+    {
+        var delay = RetryDelay;
+        while (!await SynchronizeAsync(reason, stoppingToken))
+        {
+            if (!await DelayAsync(delay, stoppingToken))
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    /// <summary>Reads the whole inventory and makes the cluster's index match it; false when it could not.</summary>
+    private async Task<bool> SynchronizeAsync(string reason, CancellationToken cancellationToken)
     {
         try
         {
@@ -106,6 +125,7 @@ internal sealed partial class InventoryAgent(
                     cancellationToken);
                 _advertised = current;
                 LogInventoryAdvertised(logger, reason, current.Digests.Count, current.Tags.Count);
+                return true;
             }
             finally
             {
@@ -115,6 +135,7 @@ internal sealed partial class InventoryAgent(
         catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
             LogAdvertiseFailed(logger, reason, ex);
+            return false;
         }
     }
 
@@ -123,7 +144,7 @@ internal sealed partial class InventoryAgent(
     {
         if (change.Kind == StoreChangeKind.Reset)
         {
-            await SynchronizeAsync("store reset", cancellationToken);
+            await SynchronizeUntilDoneAsync("store reset", cancellationToken);
             return;
         }
 
@@ -295,7 +316,7 @@ internal sealed partial class InventoryAgent(
     private static partial void LogChangeApplied(ILogger logger, StoreChangeKind kind, int digestCount, int tagCount);
 
     [LoggerMessage(EventId = SiloEventIds.AdvertiseFailed, EventName = nameof(SiloEventIds.AdvertiseFailed), Level = LogLevel.Warning,
-        Message = "Advertising failed ({Reason}); the next resync repairs it")]
+        Message = "Advertising failed ({Reason}); trying again shortly")]
     private static partial void LogAdvertiseFailed(ILogger logger, string reason, Exception exception);
 
     [LoggerMessage(EventId = SiloEventIds.ReadvertiseAfterSiloLoss, EventName = nameof(SiloEventIds.ReadvertiseAfterSiloLoss), Level = LogLevel.Information,

@@ -31,4 +31,20 @@ public sealed class NodeLossTests : IAsyncLifetime
         Assert.Equal(["node2"], await _cluster.HoldersAsync(2, layer));
         TestContext.Current.SendDiagnosticMessage($"node2 disappeared from lookups {gone.TotalSeconds:F1} s after SIGKILL");
     }
+
+    [Fact]
+    public async Task GracefullyStoppedNode_WithdrawsItsHoldingsBeforeLeaving()
+    {
+        var layer = _cluster.Images[2].Blobs[^1].Digest;
+        var tag = _cluster.Images[2].Name;
+        await RedisClusterNodes.WaitForAsync(async () => (await _cluster.HoldersAsync(0, layer)).Count == 1, TimeSpan.FromSeconds(30), "the advertisement");
+        var stopping = _cluster.Nodes[2]!;
+
+        await stopping.StopAsync(TimeSpan.FromSeconds(30));
+        var holders = await _cluster.HoldersAsync(0, layer);
+
+        Assert.Empty(holders);
+        Assert.Contains("Withdrew the inventory before leaving", stopping.Output, StringComparison.Ordinal);
+        Assert.Empty(await _cluster.TagHoldersAsync(0, tag));
+    }
 }

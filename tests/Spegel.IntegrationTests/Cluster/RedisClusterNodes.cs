@@ -58,6 +58,20 @@ public sealed class RedisClusterNodes : IAsyncLifetime
         return [.. json.RootElement.GetProperty("holders").EnumerateArray().Select(holder => holder.GetProperty("node").GetString()!).Order()];
     }
 
+    /// <summary>The nodes that <paramref name="name"/> resolves to, seen from <paramref name="fromNode"/> (empty when none).</summary>
+    public async Task<IReadOnlyList<string>> TagHoldersAsync(int fromNode, string name)
+    {
+        using var response = await Http.GetAsync(new Uri(Nodes[fromNode]!.OpsAddress, $"/debug/tags/{name}"));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. json.RootElement.GetProperty("holders").EnumerateArray().Select(holder => holder.GetString()!).Order()];
+    }
+
     public async Task<IReadOnlyList<string>> ActiveSilosAsync(int fromNode)
     {
         try
