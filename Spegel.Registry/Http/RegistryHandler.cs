@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,10 @@ public sealed partial class RegistryHandler(
     IContentStore store,
     IOptions<RegistryOptions> options,
     ILogger<RegistryHandler> logger,
-    IPeerMirror? mirror = null)
+    IPeerMirror? mirror = null,
+    IMeterFactory? meterFactory = null,
+    RequestJournal? journal = null,
+    TimeProvider? timeProvider = null)
 {
     private const string ApiVersionHeader = "Docker-Distribution-API-Version";
     private const string DigestHeader = "Docker-Content-Digest";
@@ -30,24 +34,35 @@ public sealed partial class RegistryHandler(
     private static readonly byte[] EmptyJsonObject = "{}"u8.ToArray();
 
     private readonly string _defaultRegistry = options.Value.DefaultRegistry;
+    private readonly RegistryMetrics? _metrics = meterFactory is null ? null : RegistryMetrics.For(meterFactory);
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Where a request was answered from, and what the journal says about it.</summary>
+    private readonly record struct Decision(string Source, string Detail)
+    {
+        public static Decision Local { get; } = new("local", "");
+    }
 
     /// <summary>Answers one request; never throws for anything a client sends.</summary>
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = _time.GetTimestamp();
         var parsed = Parse(context);
         context.Response.Headers[ApiVersionHeader] = "registry/2.0";
         if (!parsed.IsValid)
         {
             LogRequestRejected(logger, context.Request.Method, parsed.Error, parsed.Detail);
             await OciErrorWriter.WriteAsync(context, parsed.Error, parsed.Detail);
+            _metrics?.Request("other", context.Request.Method, context.Response.StatusCode, "invalid");
             return;
         }
 
         var request = parsed.Request;
+        var decision = Decision.Local;
         try
         {
-            await (request.Route switch
+            decision = await (request.Route switch
             {
                 RegistryRoute.Manifest => ServeManifestAsync(context, request),
                 RegistryRoute.Blob => ServeBlobAsync(context, request),
@@ -57,18 +72,40 @@ public sealed partial class RegistryHandler(
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             LogRequestAborted(logger, request.Route, request.Repository, request.Reference);
+            decision = new Decision(decision.Source, "the client went away");
         }
         catch (Exception ex)
         {
             LogRequestFailed(logger, request.Route, request.Repository, request.Reference, ex);
+            decision = new Decision("error", ex.GetType().Name);
             if (context.Response.HasStarted)
             {
                 context.Abort();
-                return;
             }
+            else
+            {
+                context.Response.Clear();
+                await OciErrorWriter.WriteAsync(context, OciErrorCode.Unknown, "internal error; see the node's log");
+            }
+        }
 
-            context.Response.Clear();
-            await OciErrorWriter.WriteAsync(context, OciErrorCode.Unknown, "internal error; see the node's log");
+        Record(context, request, decision, started);
+    }
+
+    private void Record(HttpContext context, RegistryRequest request, Decision decision, long started)
+    {
+        var route = request.Route switch
+        {
+            RegistryRoute.Manifest => "manifest",
+            RegistryRoute.Blob => "blob",
+            _ => "api",
+        };
+        _metrics?.Request(route, context.Request.Method, context.Response.StatusCode, decision.Source);
+        if (request.Route != RegistryRoute.ApiVersion)
+        {
+            journal?.Add(new RequestJournal.Entry(_time.GetUtcNow(), context.Request.Method,
+                $"{request.Registry}/{request.Repository}{(request.Tag is null ? "@" : ":")}{request.Reference}",
+                decision.Source, context.Response.StatusCode, decision.Detail, _time.GetElapsedTime(started)));
         }
     }
 
@@ -82,15 +119,20 @@ public sealed partial class RegistryHandler(
         return RegistryRequestParser.Parse(context.Request.Method, rawPath, ns, _defaultRegistry);
     }
 
-    private static Task ServeApiVersionAsync(HttpContext context, RegistryRequest request)
+    private static async Task<Decision> ServeApiVersionAsync(HttpContext context, RegistryRequest request)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = EmptyJsonObject.Length;
-        return request.IsHead ? Task.CompletedTask : context.Response.Body.WriteAsync(EmptyJsonObject, context.RequestAborted).AsTask();
+        if (!request.IsHead)
+        {
+            await context.Response.Body.WriteAsync(EmptyJsonObject, context.RequestAborted);
+        }
+
+        return Decision.Local;
     }
 
-    private async Task ServeManifestAsync(HttpContext context, RegistryRequest request)
+    private async Task<Decision> ServeManifestAsync(HttpContext context, RegistryRequest request)
     {
         var cancellationToken = context.RequestAborted;
         var descriptor = request.ImageName is { } name
@@ -98,32 +140,29 @@ public sealed partial class RegistryHandler(
             : await store.StatAsync(request.Digest, cancellationToken);
         if (descriptor is null)
         {
-            await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
-            return;
+            return await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
         }
 
         if (MediaTypes.IsManifest(descriptor.MediaType))
         {
             LogServingLocal(logger, request.Route, request.Repository, request.Reference, descriptor.Digest);
-            await SendContentAsync(context, request, descriptor, descriptor.MediaType!, allowRange: false);
-            return;
+            return await SendContentAsync(context, request, descriptor, descriptor.MediaType!, allowRange: false);
         }
 
         if (descriptor.MediaType is not null || descriptor.Size > MediaTypes.MaxManifestSize)
         {
             // Known to be something other than a manifest (a config or a layer), or too large to be one.
-            await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
-            return;
+            return await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
         }
 
-        await ServeUntypedManifestAsync(context, request, descriptor);
+        return await ServeUntypedManifestAsync(context, request, descriptor);
     }
 
     /// <summary>
     /// Serves a manifest whose referencing descriptor the store does not know: its media type comes from its own
     /// content. Manifests are small (at most <see cref="MediaTypes.MaxManifestSize"/>), so it is read whole.
     /// </summary>
-    private async Task ServeUntypedManifestAsync(HttpContext context, RegistryRequest request, ContentDescriptor descriptor)
+    private async Task<Decision> ServeUntypedManifestAsync(HttpContext context, RegistryRequest request, ContentDescriptor descriptor)
     {
         var cancellationToken = context.RequestAborted;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(descriptor.Size, 1));
@@ -132,8 +171,7 @@ public sealed partial class RegistryHandler(
             var length = await ReadWholeAsync(descriptor, buffer, cancellationToken);
             if (length != descriptor.Size || !MediaTypes.TryDetectManifestMediaType(buffer.AsSpan(0, length), out var mediaType))
             {
-                await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
-                return;
+                return await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
             }
 
             LogServingLocal(logger, request.Route, request.Repository, request.Reference, descriptor.Digest);
@@ -142,7 +180,10 @@ public sealed partial class RegistryHandler(
             if (!request.IsHead && !IsNotModified(context, descriptor))
             {
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, length), cancellationToken);
+                _metrics?.Served("local", length);
             }
+
+            return Decision.Local;
         }
         finally
         {
@@ -168,17 +209,16 @@ public sealed partial class RegistryHandler(
         return await source.Stream!.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
     }
 
-    private async Task ServeBlobAsync(HttpContext context, RegistryRequest request)
+    private async Task<Decision> ServeBlobAsync(HttpContext context, RegistryRequest request)
     {
         var descriptor = await store.StatAsync(request.Digest, context.RequestAborted);
         if (descriptor is null)
         {
-            await ServeMissAsync(context, request, OciErrorCode.BlobUnknown);
-            return;
+            return await ServeMissAsync(context, request, OciErrorCode.BlobUnknown);
         }
 
         LogServingLocal(logger, request.Route, request.Repository, request.Reference, descriptor.Digest);
-        await SendContentAsync(context, request, descriptor, MediaTypes.OctetStream, allowRange: true);
+        return await SendContentAsync(context, request, descriptor, MediaTypes.OctetStream, allowRange: true);
     }
 
     /// <summary>
@@ -186,7 +226,7 @@ public sealed partial class RegistryHandler(
     /// that vanished before the first byte is a 404; one that fails after it aborts the connection, so that a short
     /// body can never look complete.
     /// </summary>
-    private async Task SendContentAsync(
+    private async Task<Decision> SendContentAsync(
         HttpContext context, RegistryRequest request, ContentDescriptor descriptor, string contentType, bool allowRange)
     {
         var response = context.Response;
@@ -197,31 +237,34 @@ public sealed partial class RegistryHandler(
         {
             response.Headers.ContentRange = $"bytes */{descriptor.Size}";
             await OciErrorWriter.WriteAsync(context, OciErrorCode.RangeInvalid, $"the content is {descriptor.Size} bytes long");
-            return;
+            return new Decision("local", "range not satisfiable");
         }
 
         if (request.IsHead || IsNotModified(context, descriptor))
         {
             SetContentHeaders(response, request, descriptor, contentType);
             SetRangeHeaders(response, range, descriptor.Size);
-            return;
+            return Decision.Local;
         }
 
         await using var source = await store.OpenAsync(descriptor.Digest, range.Start, context.RequestAborted);
         if (source is null)
         {
-            await ServeMissAsync(context, request, request.Route == RegistryRoute.Blob ? OciErrorCode.BlobUnknown : OciErrorCode.ManifestUnknown);
-            return;
+            return await ServeMissAsync(context, request, request.Route == RegistryRoute.Blob ? OciErrorCode.BlobUnknown : OciErrorCode.ManifestUnknown);
         }
 
         SetContentHeaders(response, request, descriptor, contentType);
         SetRangeHeaders(response, range, descriptor.Size);
         var (outcome, copied) = await CopyAsync(context, source, range.Length);
+        _metrics?.Served("local", copied);
         if (outcome != CopyOutcome.Completed)
         {
             LogCopyIncomplete(logger, descriptor.Digest, outcome, copied, range.Length);
             context.Abort();
+            return new Decision("local", $"body ended with {outcome} after {copied} of {range.Length} bytes");
         }
+
+        return Decision.Local;
     }
 
     private static async Task<(CopyOutcome Outcome, long Copied)> CopyAsync(HttpContext context, ContentSource source, long count)
@@ -249,7 +292,7 @@ public sealed partial class RegistryHandler(
         }
     }
 
-    private async Task ServeMissAsync(HttpContext context, RegistryRequest request, OciErrorCode code)
+    private async Task<Decision> ServeMissAsync(HttpContext context, RegistryRequest request, OciErrorCode code)
     {
         string detail;
         if (mirror is not null && !context.Request.Headers.ContainsKey(PeerHeaders.PeerRequest))
@@ -257,7 +300,8 @@ public sealed partial class RegistryHandler(
             var outcome = await mirror.TryServeAsync(context, request, context.RequestAborted);
             if (outcome.Served)
             {
-                return;
+                _metrics?.MirrorSucceeded(_time.GetUtcNow());
+                return new Decision("peer", outcome.Reason);
             }
 
             detail = outcome.Reason;
@@ -271,6 +315,7 @@ public sealed partial class RegistryHandler(
         context.Response.Clear();
         context.Response.Headers[ApiVersionHeader] = "registry/2.0";
         await OciErrorWriter.WriteAsync(context, code, detail);
+        return new Decision("miss", detail);
     }
 
     private static void SetContentHeaders(HttpResponse response, RegistryRequest request, ContentDescriptor descriptor, string contentType)

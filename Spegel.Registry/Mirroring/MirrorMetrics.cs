@@ -24,8 +24,11 @@ internal sealed class MirrorMetrics
     private readonly Histogram<int> _holdersTried;
     private readonly Histogram<double> _lookupDuration;
 
+    private readonly Http.RegistryMetrics _registry;
+
     public MirrorMetrics(IMeterFactory meterFactory)
     {
+        _registry = Http.RegistryMetrics.For(meterFactory);
         var meter = meterFactory.Create(MeterName);
         _peerRequests = meter.CreateCounter<long>("spegel.mirror.peer.requests", "{request}", "Requests sent to holders, by kind and outcome.");
         _relayed = meter.CreateCounter<long>("spegel.mirror.relayed", "By", "Body bytes relayed from holders to clients.");
@@ -36,7 +39,11 @@ internal sealed class MirrorMetrics
     public void PeerRequest(string kind, string outcome) =>
         _peerRequests.Add(1, new KeyValuePair<string, object?>("kind", kind), new KeyValuePair<string, object?>("outcome", outcome));
 
-    public void Relayed(long bytes) => _relayed.Add(bytes);
+    public void Relayed(long bytes)
+    {
+        _relayed.Add(bytes);
+        _registry.Served("peer", bytes);
+    }
 
     public void HoldersTried(int count, bool served) => _holdersTried.Record(count, new KeyValuePair<string, object?>("served", served));
 

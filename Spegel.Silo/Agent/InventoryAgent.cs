@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Spegel.Grains.Advertising;
 using Spegel.Grains.Holders;
@@ -30,6 +31,7 @@ internal sealed partial class InventoryAgent(
     ILocalSiloDetails siloDetails,
     IClusterMembershipService membership,
     TimeProvider timeProvider,
+    IMeterFactory meterFactory,
     ILogger<InventoryAgent> logger) : BackgroundService
 {
     // Digests per batch call: large enough that a 5,000-digest node needs a handful of calls, small enough that one
@@ -43,6 +45,9 @@ internal sealed partial class InventoryAgent(
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private InventorySnapshot _advertised = InventorySnapshot.Empty;
+    private AgentMetrics? _metrics;
+
+    private AgentMetrics Metrics => _metrics ??= new AgentMetrics(meterFactory, () => AdvertisedCounts);
 
     private Holder Self { get; } = new(
         settings.NodeName,
@@ -54,6 +59,7 @@ internal sealed partial class InventoryAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _ = Metrics;
         await Task.WhenAll(
             SynchronizeUntilDoneAsync("start", stoppingToken),
             FollowChangesAsync(stoppingToken),
@@ -72,10 +78,12 @@ internal sealed partial class InventoryAgent(
             var withdrawn = _advertised;
             await WithdrawAsync([.. withdrawn.Digests], [.. withdrawn.Tags.Keys], deadline.Token);
             _advertised = InventorySnapshot.Empty;
+            Metrics.Operation("withdraw", succeeded: true);
             LogInventoryWithdrawn(logger, withdrawn.Digests.Count, withdrawn.Tags.Count);
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException)
         {
+            Metrics.Operation("withdraw", succeeded: false);
             // Leaving anyway: the holder records expire, and membership drops them once the silo is gone.
             LogAdvertiseFailed(logger, "withdraw on shutdown", ex);
         }
@@ -124,6 +132,7 @@ internal sealed partial class InventoryAgent(
                     [.. previous.Tags.Keys.Where(name => !current.Tags.ContainsKey(name))],
                     cancellationToken);
                 _advertised = current;
+                Metrics.Operation("sync", succeeded: true);
                 LogInventoryAdvertised(logger, reason, current.Digests.Count, current.Tags.Count);
                 return true;
             }
@@ -134,6 +143,7 @@ internal sealed partial class InventoryAgent(
         }
         catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
+            Metrics.Operation("sync", succeeded: false);
             LogAdvertiseFailed(logger, reason, ex);
             return false;
         }
@@ -178,6 +188,7 @@ internal sealed partial class InventoryAgent(
             }
 
             _advertised = new InventorySnapshot(advertisedDigests, advertisedTags);
+            Metrics.Operation("change", succeeded: true);
             LogChangeApplied(logger, change.Kind, digests.Count, tags.Count);
         }
         finally

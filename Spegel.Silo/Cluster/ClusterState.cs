@@ -30,5 +30,7 @@ internal sealed class ClusterState
     /// <param name="GrainFactory">For grain calls.</param>
     /// <param name="Membership">The cluster's membership view.</param>
     /// <param name="SiloAddress">This silo's address.</param>
-    internal sealed record Connection(IGrainFactory GrainFactory, IClusterMembershipService Membership, SiloAddress SiloAddress);
+    /// <param name="Advertised">How many digests and tags this node advertises now.</param>
+    internal sealed record Connection(IGrainFactory GrainFactory, IClusterMembershipService Membership, SiloAddress SiloAddress,
+        Func<(int Digests, int Tags)> Advertised);
 }

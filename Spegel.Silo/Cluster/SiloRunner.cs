@@ -66,8 +66,9 @@ internal sealed partial class SiloRunner(
             delay = MinRetryDelay;
             var services = host.Services;
             var siloAddress = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+            var agent = services.GetServices<IHostedService>().OfType<InventoryAgent>().Single();
             state.Joined(new ClusterState.Connection(services.GetRequiredService<IGrainFactory>(),
-                services.GetRequiredService<IClusterMembershipService>(), siloAddress));
+                services.GetRequiredService<IClusterMembershipService>(), siloAddress, () => agent.AdvertisedCounts));
             LogSiloJoined(logger, siloAddress, settings.Clustering);
 
             await host.WaitForShutdownAsync(stoppingToken);

@@ -40,6 +40,7 @@ internal static class NodeHost
         builder.Services.AddSpegelContentStore(settings);
         builder.Services.AddSpegelRegistryEndpoint(settings);
         builder.Services.AddSpegelCluster(settings);
+        builder.Services.AddSpegelTelemetry();
         builder.Services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: ["ready"])
             .AddCheck<ClusterHealthCheck>("cluster", tags: ["ready"]);
@@ -58,6 +59,8 @@ internal static class NodeHost
             ResponseWriter = HealthReportWriter.WriteAsync,
         });
         app.MapLookupEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapDebugPage();
         return app;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spegel.Registry.Content;
 using Spegel.Registry.Content.OciLayout;
 using Spegel.Registry.Http;
+using OpenTelemetry.Metrics;
 using Spegel.Silo.Cli;
 using Spegel.Silo.Cluster;
 using Spegel.Registry.Containerd;
@@ -54,6 +55,16 @@ internal static class NodeServiceCollectionExtensions
             options.ManifestBudget = settings.MirrorBudget;
         });
         services.AddHostedService<SiloRunner>();
+        return services;
+    }
+
+    /// <summary>Metrics (Prometheus format on the ops listener) and the journal of recent registry decisions.</summary>
+    public static IServiceCollection AddSpegelTelemetry(this IServiceCollection services)
+    {
+        services.TryAddSingleton<RequestJournal>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(RegistryMetrics.MeterName, Agent.AgentMetrics.MeterName)
+            .AddPrometheusExporter());
         return services;
     }
 
