@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Spegel.Grains.Advertising;
 using Spegel.Grains.Holders;
+using Spegel.Grains.Nodes;
 using Spegel.Grains.Tags;
 using Spegel.Registry.Content;
 using Spegel.Silo.Hosting;
@@ -132,6 +133,7 @@ internal sealed partial class InventoryAgent(
                     [.. previous.Tags.Keys.Where(name => !current.Tags.ContainsKey(name))],
                     cancellationToken);
                 _advertised = current;
+                await ReportAsync();
                 Metrics.Operation("sync", succeeded: true);
                 LogInventoryAdvertised(logger, reason, current.Digests.Count, current.Tags.Count);
                 return true;
@@ -188,6 +190,7 @@ internal sealed partial class InventoryAgent(
             }
 
             _advertised = new InventorySnapshot(advertisedDigests, advertisedTags);
+            await ReportAsync();
             Metrics.Operation("change", succeeded: true);
             LogChangeApplied(logger, change.Kind, digests.Count, tags.Count);
         }
@@ -267,6 +270,10 @@ internal sealed partial class InventoryAgent(
             // Stopping.
         }
     }
+
+    /// <summary>Tells the cluster what this node advertises now, for <c>spegel status</c>.</summary>
+    private Task ReportAsync() => grains.GetGrain<INodeGrain>(Self.Node).ReportAsync(
+        new NodeReport(Self.Node, Self.Endpoint, Self.Silo, _advertised.Digests.Count, _advertised.Tags.Count, timeProvider.GetUtcNow()));
 
     private async Task AdvertiseDigestsAsync(IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
     {

@@ -46,6 +46,8 @@ internal sealed class SpegelCommandLine
         {
             Root.Subcommands.Add(command);
         }
+
+        Root.Subcommands.Add(new StatusCommand().Build());
     }
 
     private static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging.AddSimpleConsole(options =>

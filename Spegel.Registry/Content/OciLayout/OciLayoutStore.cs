@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spegel.Registry.Distribution;
+using Spegel.Registry.Http;
 
 namespace Spegel.Registry.Content.OciLayout;
 
@@ -316,19 +317,19 @@ public sealed partial class OciLayoutStore : IContentStore
         return info.Exists && info.LinkTarget is null ? info : null;
     }
 
-    [LoggerMessage(EventId = 1101, EventName = "OciIndexLoaded", Level = LogLevel.Information,
+    [LoggerMessage(EventId = RegistryEventIds.OciIndexLoaded, EventName = nameof(RegistryEventIds.OciIndexLoaded), Level = LogLevel.Information,
         Message = "Read {IndexPath}: {ImageCount} images, {TagCount} tags")]
     private static partial void LogIndexLoaded(ILogger logger, string indexPath, int imageCount, int tagCount);
 
-    [LoggerMessage(EventId = 1102, EventName = "OciIndexMissing", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = RegistryEventIds.OciIndexMissing, EventName = nameof(RegistryEventIds.OciIndexMissing), Level = LogLevel.Warning,
         Message = "{IndexPath} does not exist; the store is empty")]
     private static partial void LogIndexMissing(ILogger logger, string indexPath);
 
-    [LoggerMessage(EventId = 1103, EventName = "OciIndexUnreadable", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = RegistryEventIds.OciIndexUnreadable, EventName = nameof(RegistryEventIds.OciIndexUnreadable), Level = LogLevel.Warning,
         Message = "{IndexPath} cannot be read; the store is empty until it changes")]
     private static partial void LogIndexUnreadable(ILogger logger, string indexPath, Exception exception);
 
-    [LoggerMessage(EventId = 1104, EventName = "OciManifestUnreadable", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = RegistryEventIds.OciManifestUnreadable, EventName = nameof(RegistryEventIds.OciManifestUnreadable), Level = LogLevel.Warning,
         Message = "Manifest {Path} cannot be read; its children are left out")]
     private static partial void LogManifestUnreadable(ILogger logger, string path, Exception exception);
 }

@@ -13,7 +13,7 @@ namespace Spegel.IntegrationTests.Cluster;
 /// </summary>
 public sealed class RedisClusterNodes : IAsyncLifetime
 {
-    private readonly string _clusterId = $"test-{Guid.NewGuid():N}";
+    public string ClusterId { get; } = $"test-{Guid.NewGuid():N}";
     private readonly List<string> _layouts = [];
 
     public RedisServer Redis { get; } = new();
@@ -47,7 +47,7 @@ public sealed class RedisClusterNodes : IAsyncLifetime
     public Task<SpegelNodeProcess> StartNodeAsync(int index, SpegelNodeProcess? previous = null) =>
         SpegelNodeProcess.StartAsync(
             ["--store", $"oci:{_layouts[index]}", "--clustering", "redis", "--redis", Redis.ConnectionString,
-             "--cluster-id", _clusterId, "--node-name", $"node{index + 1}", "--advertise-address", "127.0.0.1"],
+             "--cluster-id", ClusterId, "--node-name", $"node{index + 1}", "--advertise-address", "127.0.0.1"],
             registryPort: previous?.RegistryPort, opsPort: previous?.OpsPort);
 
     public async Task<IReadOnlyList<string>> HoldersAsync(int fromNode, string digest)

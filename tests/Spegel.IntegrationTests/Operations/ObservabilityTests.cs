@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Spegel.IntegrationTests.Cluster;
+using Spegel.TestSupport.Containerd;
+using Spegel.TestSupport.Processes;
 
 namespace Spegel.IntegrationTests.Operations;
 
@@ -52,6 +54,35 @@ public sealed partial class ObservabilityTests(RedisClusterNodes cluster) : ICla
         Assert.Equal(HttpStatusCode.NotFound, debugOnRegistry.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+    }
+
+    [Fact]
+    public async Task StatusCommand_ThroughOneGateway_ListsEveryNodeWithItsCounts()
+    {
+        await RedisClusterNodes.WaitForAsync(async () => (await cluster.HoldersAsync(0, cluster.Images[2].Target.Digest)).Count == 1,
+            TimeSpan.FromSeconds(30), "the advertisements");
+
+        var status = await ProcessRunner.RunAsync("dotnet", [RepositoryPaths.SpegelDll, "status",
+            "--gateway", $"127.0.0.1:{cluster.Nodes[0]!.GatewayPort}", "--cluster-id", cluster.ClusterId], TimeSpan.FromSeconds(60), Token);
+
+        Assert.True(status.ExitCode == 0, status.StandardError);
+        var lines = status.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("NODE", lines[0], StringComparison.Ordinal);
+        foreach (var node in new[] { "node1", "node2", "node3" })
+        {
+            var line = Assert.Single(lines, line => line.StartsWith(node + " ", StringComparison.Ordinal));
+            Assert.Matches(@"^node\d\s+Active\s+[1-9]\d*\s+1\s+http://127\.0\.0\.1:\d+", line);
+        }
+    }
+
+    [Fact]
+    public async Task StatusCommand_NoGateway_FailsWithClearMessage()
+    {
+        var status = await ProcessRunner.RunAsync("dotnet", [RepositoryPaths.SpegelDll, "status", "--gateway", "127.0.0.1:1"],
+            TimeSpan.FromSeconds(60), Token);
+
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("cannot reach the cluster through the gateway 127.0.0.1:1", status.StandardError, StringComparison.Ordinal);
     }
 
     /// <summary>The sum of the samples of <paramref name="metric"/> whose labels contain <paramref name="label"/>.</summary>
