@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Spegel.Grains.Hosting;
 using Spegel.Registry.Content;
 using Spegel.Silo.Agent;
@@ -68,7 +69,8 @@ internal sealed partial class SiloRunner(
             var siloAddress = services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
             var agent = services.GetServices<IHostedService>().OfType<InventoryAgent>().Single();
             state.Joined(new ClusterState.Connection(services.GetRequiredService<IGrainFactory>(),
-                services.GetRequiredService<IClusterMembershipService>(), siloAddress, () => agent.AdvertisedCounts));
+                services.GetRequiredService<IClusterMembershipService>(), siloAddress, () => agent.AdvertisedCounts,
+                DashboardPipeline.Build(services)));
             LogSiloJoined(logger, siloAddress, settings.Clustering);
 
             await host.WaitForShutdownAsync(stoppingToken);
@@ -124,7 +126,9 @@ internal sealed partial class SiloRunner(
             silo.Configure<SiloOptions>(options => options.SiloName = settings.NodeName);
             ConfigureClustering(silo);
             silo.AddSpegelGrains(options => options.HolderTtl = settings.HolderTtl);
+            silo.AddDashboard();
         });
+        DashboardPipeline.AddServices(builder.Services);
         builder.Services.AddHostedService<InventoryAgent>();
         return builder.Build();
     }

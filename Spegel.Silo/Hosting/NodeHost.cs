@@ -51,6 +51,10 @@ internal static class NodeHost
 
         // The registry listener gets nothing but the registry handler: no routing, no other endpoint.
         app.Use(next => context => context.Connection.LocalPort == registryPort ? registry.HandleAsync(context) : next(context));
+        var cluster = app.Services.GetRequiredService<ClusterState>();
+        app.Use(next => context => context.Request.Path.StartsWithSegments(DashboardPipeline.Prefix)
+            ? ServeDashboardAsync(context, cluster)
+            : next(context));
         app.UseRouting();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions
@@ -62,6 +66,17 @@ internal static class NodeHost
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapDebugPage();
         return app;
+    }
+
+    private static Task ServeDashboardAsync(HttpContext context, ClusterState cluster)
+    {
+        if (cluster.Current is { } connection)
+        {
+            return connection.Dashboard(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return context.Response.WriteAsync($"The silo is not running: {cluster.Status}", context.RequestAborted);
     }
 
     /// <summary>The address peers use to reach this node.</summary>

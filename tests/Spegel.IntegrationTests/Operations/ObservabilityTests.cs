@@ -47,11 +47,19 @@ public sealed partial class ObservabilityTests(RedisClusterNodes cluster) : ICla
 
         using var metricsOnRegistry = await http.GetAsync(new Uri(node.RegistryAddress, "/metrics"), Token);
         using var debugOnRegistry = await http.GetAsync(new Uri(node.RegistryAddress, "/debug"), Token);
+        using var dashboardOnRegistry = await http.GetAsync(new Uri(node.RegistryAddress, "/dashboard/"), Token);
+        using var dashboard = await http.GetAsync(new Uri(node.OpsAddress, "/dashboard/"), Token);
+        using var dashboardData = await http.GetAsync(new Uri(node.OpsAddress, "/dashboard/ClusterStats"), Token);
         using var ready = await http.GetAsync(new Uri(node.OpsAddress, "/readyz"), Token);
         using var live = await http.GetAsync(new Uri(node.OpsAddress, "/healthz"), Token);
 
         Assert.Equal(HttpStatusCode.NotFound, metricsOnRegistry.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, debugOnRegistry.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, dashboardOnRegistry.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("<html", await dashboard.Content.ReadAsStringAsync(Token), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, dashboardData.StatusCode);
+        Assert.Equal("application/json", dashboardData.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
