@@ -106,6 +106,7 @@ internal static class NodeHost
         // Orleans and ASP.NET Core are chatty at Information; their warnings still show.
         logging.AddFilter("Orleans", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
 
         // A silo that cannot join is reported once per attempt by the silo runner; the host and Orleans' lifecycle
         // would repeat the same failure with a stack trace several times over.

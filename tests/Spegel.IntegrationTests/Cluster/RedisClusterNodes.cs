@@ -41,6 +41,14 @@ public sealed class RedisClusterNodes : IAsyncLifetime
 
         await Task.WhenAll(Enumerable.Range(0, 3).Select(async i => Nodes[i] = await StartNodeAsync(i)));
         await WaitForAsync(async () => (await ActiveSilosAsync(0)).Count == 3, TimeSpan.FromSeconds(90), "the cluster to form");
+        foreach (var node in Nodes)
+        {
+            await WaitForAsync(async () =>
+            {
+                using var ready = await Http.GetAsync(new Uri(node!.OpsAddress, "/readyz"));
+                return ready.IsSuccessStatusCode;
+            }, TimeSpan.FromSeconds(60), "every node to be ready");
+        }
     }
 
     /// <summary>Starts node <paramref name="index"/> (again), on the same registry and silo ports as before if it ran.</summary>
