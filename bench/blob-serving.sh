@@ -28,10 +28,11 @@ config_type=application/vnd.oci.image.config.v1+json
 layer_type=application/vnd.oci.image.layer.v1.tar
 
 servers=(spegel nginx registry)
-declare -A pids=() base_url=() query=() blob_samples=() wrk_samples=() blob_median=() wrk_median=()
+declare -A base_url=() query=() blob_samples=() wrk_samples=() blob_median=() wrk_median=()
 
-log() { echo "blob-serving: $*" >&2; }
-die() { log "$*"; exit 1; }
+bench_name=blob-serving
+# shellcheck source=bench/lib.sh
+. "$repo_root/bench/lib.sh"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Setup
@@ -43,38 +44,7 @@ install_missing_packages() {
   command -v wrk >/dev/null || packages+=(wrk)
   command -v curl >/dev/null || packages+=(curl)
   command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required to build spegel"
-  [ ${#packages[@]} -eq 0 ] && return
-  [ "$(id -u)" -eq 0 ] || die "missing ${packages[*]}; install them (apt-get install ${packages[*]}) or run as root"
-  log "installing ${packages[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-  # Debian's packages may start their daemons on the default ports; this benchmark starts its own instances.
-}
-
-build_spegel() {
-  log "building spegel (Release)"
-  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-  timeout 1800 dotnet build "$repo_root/Spegel.Silo" -c Release -v q -nologo >"$work/build.log" 2>&1 \
-    || { tail -n 30 "$work/build.log" >&2; die "build failed"; }
-  spegel_dll=$repo_root/Spegel.Silo/bin/Release/net10.0/spegel.dll
-  [ -f "$spegel_dll" ] || die "build produced no $spegel_dll"
-}
-
-# Sets $port to a free port in 15000-15999. Ports that other processes on the machine hold (something accepts a
-# connection) are skipped, and so are ports already picked here. Not a subshell function: it records what it picked.
-picked_ports=" "
-pick_port() {
-  local attempt
-  for attempt in $(seq 1 200); do
-    port=$((15000 + RANDOM % 1000))
-    [[ $picked_ports == *" $port "* ]] && continue
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      picked_ports+="$port "
-      return
-    fi
-  done
-  die "no free port found in 15000-15999"
+  install_packages "${packages[@]}"
 }
 
 # Writes $1 into the layout as blobs/sha256/<hex> and prints its digest.
@@ -152,31 +122,9 @@ write_link() {
 # ---------------------------------------------------------------------------------------------------------------
 # Servers
 
-# Polls URL until it answers 200, at most server_wait_seconds; fails early when the server process has exited.
-wait_until_ready() {
-  local name=$1 url=$2 attempt
-  for attempt in $(seq 1 $((server_wait_seconds * 2))); do
-    is_running "${pids[$name]}" || { tail -n 30 "$work/$name.log" >&2; die "$name exited while starting"; }
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)" = 200 ]; then
-      return
-    fi
-    sleep 0.5
-  done
-  tail -n 30 "$work/$name.log" >&2
-  die "$name did not answer $url within ${server_wait_seconds}s"
-}
-
 start_spegel() {
-  local port registry_port ops_port silo_port gateway_port
-  pick_port; registry_port=$port
-  pick_port; ops_port=$port
-  pick_port; silo_port=$port
-  pick_port; gateway_port=$port
-  # Warning level: the endpoint logs each request at Debug, so nothing per request is written.
-  dotnet "$spegel_dll" run --store "oci:$oci" --registry-address "127.0.0.1:$registry_port" \
-    --ops-address "127.0.0.1:$ops_port" --silo-port "$silo_port" --gateway-port "$gateway_port" --log-level warning >"$work/spegel.log" 2>&1 &
-  pids[spegel]=$!
-  base_url[spegel]=http://127.0.0.1:$registry_port
+  launch_spegel spegel --store "oci:$oci"
+  base_url[spegel]=$spegel_registry_url
   # containerd adds ?ns=<registry> to every request it sends a mirror.
   query[spegel]="?ns=docker.io"
   wait_until_ready spegel "${base_url[spegel]}/v2/$repository/manifests/$tag${query[spegel]}"
@@ -185,37 +133,8 @@ start_spegel() {
 start_nginx() {
   local port
   pick_port
-  mkdir -p "$work/nginx/tmp"
-  # worker_processes auto (one per core) so nginx may use both cores, as spegel's thread pool and Go's scheduler do.
-  # keepalive_requests is raised because the default (1000) makes nginx close wrk's keep-alive connections
-  # every 1000 requests, a cost the other two servers do not have.
-  cat >"$work/nginx/nginx.conf" <<EOF
-worker_processes auto;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx.log error;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path $work/nginx/tmp/body;
-  proxy_temp_path $work/nginx/tmp/proxy;
-  fastcgi_temp_path $work/nginx/tmp/fastcgi;
-  uwsgi_temp_path $work/nginx/tmp/uwsgi;
-  scgi_temp_path $work/nginx/tmp/scgi;
-  types { }
-  default_type application/octet-stream;
-  server {
-    listen 127.0.0.1:$port;
-    root $work/nginx/root;
-    location /v2/$repository/manifests/ { default_type $manifest_type; }
-  }
-}
-EOF
-  # daemon off keeps the master in the foreground so its PID is the one to stop; -e avoids the default log path.
-  nginx -p "$work/nginx" -e "$work/nginx.log" -c "$work/nginx/nginx.conf" -g 'daemon off;' >>"$work/nginx.log" 2>&1 &
-  pids[nginx]=$!
+  launch_nginx nginx "$port" "    root $work/nginx/root;
+    location /v2/$repository/manifests/ { default_type $manifest_type; }"
   base_url[nginx]=http://127.0.0.1:$port
   query[nginx]=""
   wait_until_ready nginx "${base_url[nginx]}/v2/$repository/manifests/$tag"
@@ -249,30 +168,6 @@ EOF
   wait_until_ready registry "${base_url[registry]}/v2/"
 }
 
-# True while the process runs. kill -0 would also succeed for a child that has exited but is not yet reaped.
-is_running() {
-  local state
-  state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$state" ] && [ "$state" != Z ]
-}
-
-# Stops the servers this script started, by PID: SIGTERM, up to 10 s to exit, then SIGKILL; then reaps them.
-stop_servers() {
-  local name pid attempt
-  for name in "${!pids[@]}"; do
-    kill "${pids[$name]}" 2>/dev/null || true
-  done
-  for name in "${!pids[@]}"; do
-    pid=${pids[$name]}
-    for attempt in $(seq 1 20); do
-      is_running "$pid" || break
-      sleep 0.5
-    done
-    is_running "$pid" && kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-  done
-}
-
 cleanup() {
   stop_servers
   if [ "${KEEP_TMP:-0}" = 1 ]; then
@@ -303,11 +198,6 @@ verify_server() {
 # Prints bytes per second of one full download of the layer.
 download_speed() {
   curl -sf --max-time 300 -o /dev/null -w '%{speed_download}' "$(blob_url "$1")"
-}
-
-# Prints the median of its numeric arguments.
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # Each round visits every server once, starting with a different one, so that a burst of load from other
@@ -363,11 +253,6 @@ measure_manifest_rate() {
 
 # ---------------------------------------------------------------------------------------------------------------
 # Report
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-mbps() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1e6 }'; }
-rps() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
-load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
 print_report() {
   local name nginx_version registry_version

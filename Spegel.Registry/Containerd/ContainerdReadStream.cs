@@ -1,28 +1,27 @@
-using Google.Protobuf;
 using Grpc.Core;
-using Spegel.Registry.Containerd.Api.Content;
 
 namespace Spegel.Registry.Containerd;
 
 /// <summary>
 /// A forward-only stream over a content service <c>Read</c> call. Chunks are pulled from the call only when the
-/// reader asks for more, so at most one chunk (containerd 1.6 sends 32 KiB) is held at a time. The stream knows
+/// reader asks for more, so at most one chunk (containerd 1.6 sends 1 MiB) is held at a time, in a pooled array that
+/// goes back to the pool as soon as its bytes are copied out or the stream is disposed. The stream knows
 /// how many bytes it must deliver and throws <see cref="IOException"/> instead of ending early, so a truncated
 /// blob is never mistaken for a complete one.
 /// </summary>
 internal sealed class ContainerdReadStream : Stream
 {
-    private readonly AsyncServerStreamingCall<ReadContentResponse> _call;
+    private readonly AsyncServerStreamingCall<ReadContentChunk> _call;
     private readonly long _end;
     private readonly long _offsetBase;
-    private ByteString _chunk;
+    private ReadContentChunk _chunk;
     private int _chunkPosition;
     private long _position;
     private bool _disposed;
 
     /// <summary>Wraps a call whose first chunk has already been received.</summary>
     /// <param name="call">The call; the stream owns and disposes it.</param>
-    /// <param name="firstChunk">The first chunk, already checked to start at <paramref name="offset"/>.</param>
+    /// <param name="firstChunk">The first chunk, already checked to start at <paramref name="offset"/>; the stream owns it.</param>
     /// <param name="offset">The offset the read started at.</param>
     /// <param name="size">The whole blob's size.</param>
     /// <param name="offsetBase">
@@ -30,7 +29,7 @@ internal sealed class ContainerdReadStream : Stream
     /// requested offset rather than from the start of the blob, so this is the requested offset for it and 0 for a
     /// daemon that reports offsets in the blob.
     /// </param>
-    public ContainerdReadStream(AsyncServerStreamingCall<ReadContentResponse> call, ByteString firstChunk, long offset, long size, long offsetBase)
+    public ContainerdReadStream(AsyncServerStreamingCall<ReadContentChunk> call, ReadContentChunk firstChunk, long offset, long size, long offsetBase)
     {
         _call = call;
         _chunk = firstChunk;
@@ -80,8 +79,14 @@ internal sealed class ContainerdReadStream : Stream
         }
 
         var count = Math.Min(buffer.Length, _chunk.Length - _chunkPosition);
-        _chunk.Memory.Span.Slice(_chunkPosition, count).CopyTo(buffer.Span);
+        _chunk.Data.Slice(_chunkPosition, count).CopyTo(buffer.Span);
         _chunkPosition += count;
+        if (_chunkPosition == _chunk.Length)
+        {
+            // Consumed: the array goes back to the pool now, not when the next chunk arrives; Length stays readable.
+            _chunk.Release();
+        }
+
         return count;
     }
 
@@ -113,6 +118,7 @@ internal sealed class ContainerdReadStream : Stream
         if (disposing && !_disposed)
         {
             _disposed = true;
+            _chunk.Release();
 
             // Disposing an unfinished call cancels it on the server.
             _call.Dispose();
@@ -144,14 +150,15 @@ internal sealed class ContainerdReadStream : Stream
         }
 
         var response = _call.ResponseStream.Current;
-        if (_offsetBase + response.Offset != expectedOffset || response.Data.Length == 0 || expectedOffset + response.Data.Length > _end)
+        if (_offsetBase + response.Offset != expectedOffset || response.Length == 0 || expectedOffset + response.Length > _end)
         {
+            response.Release();
             throw new IOException(
-                $"containerd's read stream sent {response.Data.Length} bytes at offset {_offsetBase + response.Offset}; expected offset {expectedOffset} of {_end}.");
+                $"containerd's read stream sent {response.Length} bytes at offset {_offsetBase + response.Offset}; expected offset {expectedOffset} of {_end}.");
         }
 
         _position = expectedOffset;
-        _chunk = response.Data;
+        _chunk = response;
         _chunkPosition = 0;
     }
 }

@@ -34,6 +34,7 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     private readonly ContainerdCircuit _circuit;
     private readonly GrpcChannel _channel;
     private readonly Metadata _headers;
+    private readonly CallInvoker _callInvoker;
     private readonly Api.Content.Content.ContentClient _content;
     private readonly Images.ImagesClient _images;
     private readonly Events.EventsClient _events;
@@ -47,7 +48,8 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
         _circuit = new ContainerdCircuit(timeProvider, _options.RetryUnreachableAfter);
         _channel = CreateChannel(_options.SocketPath, _options.CallTimeout);
         _headers = new Metadata { { "containerd-namespace", _options.Namespace } };
-        _content = new Api.Content.Content.ContentClient(_channel);
+        _callInvoker = _channel.CreateCallInvoker();
+        _content = new Api.Content.Content.ContentClient(_callInvoker);
         _images = new Images.ImagesClient(_channel);
         _events = new Events.EventsClient(_channel);
         _version = new VersionClient(_channel);
@@ -130,22 +132,26 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
         }
 
         // No deadline on the call itself: sending a large blob may take minutes. Only its first chunk is bounded.
-        var call = _content.Read(
-            new ReadContentRequest { Digest = digest.Value, Offset = offset },
-            new CallOptions(_headers, cancellationToken: cancellationToken));
+        // ReadContentMethod instead of the generated client's Read: it keeps message bytes in pooled arrays.
+        var call = _callInvoker.AsyncServerStreamingCall(
+            ReadContentMethod.Method,
+            host: null,
+            new CallOptions(_headers, cancellationToken: cancellationToken),
+            new ReadContentRequest { Digest = digest.Value, Offset = offset });
         try
         {
             var first = await ReadFirstChunkAsync(call, cancellationToken);
 
             // containerd 1.6 numbers response offsets from the requested offset; later versions may use blob offsets.
             var offsetBase = first?.Offset == offset ? 0 : offset;
-            if (first is null || offsetBase + first.Offset != offset || first.Data.Length == 0 || offset + first.Data.Length > size)
+            if (first is null || offsetBase + first.Offset != offset || first.Length == 0 || offset + first.Length > size)
             {
+                first?.Release();
                 call.Dispose();
                 return null;
             }
 
-            return new ContainerdReadStream(call, first.Data, offset, size, offsetBase);
+            return new ContainerdReadStream(call, first, offset, size, offsetBase);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -258,7 +264,7 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     private CallOptions ListOptions(CancellationToken cancellationToken) =>
         new(_headers, _timeProvider.GetUtcNow().UtcDateTime + ListTimeout, cancellationToken);
 
-    private async Task<ReadContentResponse?> ReadFirstChunkAsync(AsyncServerStreamingCall<ReadContentResponse> call, CancellationToken cancellationToken)
+    private async Task<ReadContentChunk?> ReadFirstChunkAsync(AsyncServerStreamingCall<ReadContentChunk> call, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.CallTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

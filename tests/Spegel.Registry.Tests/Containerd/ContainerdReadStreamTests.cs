@@ -1,7 +1,6 @@
-using Google.Protobuf;
+using System.Buffers;
 using Grpc.Core;
 using Spegel.Registry.Containerd;
-using Spegel.Registry.Containerd.Api.Content;
 
 namespace Spegel.Registry.Tests.Containerd;
 
@@ -57,15 +56,62 @@ public sealed class ContainerdReadStreamTests
         Assert.Equal([3, 4], rest);
     }
 
-    private static ContainerdReadStream Create(long offset, long size, long offsetBase, ReadContentResponse first, params object[] rest)
+    [Fact]
+    public async Task Read_ChunkCopiedOut_GoesBackToThePool()
     {
-        var reader = new ScriptedReader(rest);
-        var call = new AsyncServerStreamingCall<ReadContentResponse>(
-            reader, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
-        return new ContainerdReadStream(call, first.Data, offset, size, offsetBase);
+        var first = Chunk(0, 1, 2);
+        var second = Chunk(2, 3, 4);
+        await using var stream = Create(offset: 0, size: 4, offsetBase: 0, first, second);
+        var buffer = new byte[1];
+
+        var firstRead = await stream.ReadAsync(buffer, Cancellation);
+        var heldAfterPart = first.Data.Length;
+        var secondRead = await stream.ReadAsync(buffer, Cancellation);
+
+        Assert.Equal((1, 1), (firstRead, secondRead));
+        Assert.Equal(2, heldAfterPart);
+        Assert.Equal(0, first.Data.Length);
+        Assert.Equal(2, second.Data.Length);
     }
 
-    private static ReadContentResponse Chunk(long offset, params byte[] data) => new() { Offset = offset, Data = ByteString.CopyFrom(data) };
+    [Fact]
+    public async Task Dispose_ChunkPartlyRead_GoesBackToThePool()
+    {
+        var first = Chunk(0, 1, 2, 3);
+        var stream = Create(offset: 0, size: 3, offsetBase: 0, first);
+        Assert.Equal(1, await stream.ReadAsync(new byte[1], Cancellation));
+
+        await stream.DisposeAsync();
+
+        Assert.Equal(0, first.Data.Length);
+    }
+
+    [Fact]
+    public async Task Read_ChunkAtTheWrongOffset_ReleasesTheRejectedChunk()
+    {
+        var wrong = Chunk(5, 4, 5);
+        await using var stream = Create(offset: 0, size: 10, offsetBase: 0, Chunk(0, 1, 2, 3), wrong);
+
+        await Assert.ThrowsAsync<IOException>(() => ReadAllAsync(stream));
+
+        Assert.Equal(0, wrong.Data.Length);
+    }
+
+    private static ContainerdReadStream Create(long offset, long size, long offsetBase, ReadContentChunk first, params object[] rest)
+    {
+        var reader = new ScriptedReader(rest);
+        var call = new AsyncServerStreamingCall<ReadContentChunk>(
+            reader, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        return new ContainerdReadStream(call, first, offset, size, offsetBase);
+    }
+
+    /// <summary>A chunk in a rented array, as <see cref="ReadContentMethod"/> makes them.</summary>
+    private static ReadContentChunk Chunk(long offset, params byte[] data)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(buffer, 0);
+        return new ReadContentChunk(offset, buffer, data.Length);
+    }
 
     private static async Task<byte[]> ReadAllAsync(Stream stream)
     {
@@ -75,11 +121,11 @@ public sealed class ContainerdReadStreamTests
     }
 
     /// <summary>Replays responses, or throws an exception placed among them.</summary>
-    private sealed class ScriptedReader(IReadOnlyList<object> script) : IAsyncStreamReader<ReadContentResponse>
+    private sealed class ScriptedReader(IReadOnlyList<object> script) : IAsyncStreamReader<ReadContentChunk>
     {
         private int _next;
 
-        public ReadContentResponse Current { get; private set; } = new();
+        public ReadContentChunk Current { get; private set; } = new(0, null, 0);
 
         public Task<bool> MoveNext(CancellationToken cancellationToken)
         {
@@ -92,8 +138,8 @@ public sealed class ContainerdReadStreamTests
             {
                 case Exception ex:
                     return Task.FromException<bool>(ex);
-                case ReadContentResponse response:
-                    Current = response;
+                case ReadContentChunk chunk:
+                    Current = chunk;
                     return Task.FromResult(true);
                 default:
                     throw new InvalidOperationException("Scripts hold responses and exceptions only.");
