@@ -107,11 +107,12 @@ public sealed class DaemonSetPodTests
     }
 
     [Theory]
-    [InlineData("spegel")]
-    [InlineData("configure")]
-    public void Containers_AreLockedDown(string name)
+    [InlineData("daemonset.yaml", "spegel", "spegel")]
+    [InlineData("daemonset.yaml", "spegel", "configure")]
+    [InlineData("uninstall/cleanup-daemonset.yaml", "spegel-cleanup", "cleanup")]
+    public void Containers_AreLockedDown(string file, string daemonSetName, string name)
     {
-        var daemonSet = DaemonSetCommandLineTests.DaemonSet();
+        var daemonSet = Manifests.Single<V1DaemonSet>(file, daemonSetName);
         var container = Manifests.Container(daemonSet, name);
 
         var security = container.SecurityContext;
