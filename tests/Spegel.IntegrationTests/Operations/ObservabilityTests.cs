@@ -37,6 +37,16 @@ public sealed partial class ObservabilityTests(RedisClusterNodes cluster) : ICla
         Assert.Contains("<td>peer</td>", debug, StringComparison.Ordinal);
         Assert.Contains("<td>miss</td>", debug, StringComparison.Ordinal);
         Assert.Contains("1 holders of", debug, StringComparison.Ordinal);
+        Assert.All(DashboardMetricNames(), name => Assert.Matches($"(?m)^{name}(_bucket)?[{{ ]", metrics));
+    }
+
+    /// <summary>The metric names the Grafana dashboard in k8s/ queries (its hidden metric_* constants).</summary>
+    private static IEnumerable<string> DashboardMetricNames()
+    {
+        using var dashboard = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "k8s", "grafana-dashboard.json")));
+        return [.. dashboard.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray()
+            .Where(variable => variable.GetProperty("name").GetString()!.StartsWith("metric_", StringComparison.Ordinal))
+            .Select(variable => variable.GetProperty("query").GetString()!)];
     }
 
     [Fact]
