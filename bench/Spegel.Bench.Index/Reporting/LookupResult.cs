@@ -11,6 +11,7 @@ namespace Spegel.Bench.Index.Reporting;
 /// <param name="Empty">Lookups that listed no holder although some node advertised the digest.</param>
 /// <param name="Errors">Lookups that failed.</param>
 /// <param name="Background">Grain calls of the background load while the lookups ran, or null without one.</param>
+/// <param name="Usage">What the process used while the lookups and the background ran.</param>
 /// <param name="Load">The load average at the end.</param>
 internal sealed record LookupResult(
     string Name,
@@ -20,6 +21,7 @@ internal sealed record LookupResult(
     long Empty,
     long Errors,
     CallCounters? Background,
+    ResourceUsage Usage,
     string Load)
 {
     public double LookupsPerSecond => All.Count / Elapsed.TotalSeconds;

@@ -79,6 +79,7 @@ internal static class ReportPrinter
         w.Item("digest-grain calls", $"{a.Calls.DigestCalls:N0} ({a.DigestCallsPerSecond:N0}/s)");
         w.Item("batch calls", $"{a.Calls.BatchCalls:N0} ({a.BatchCallsPerSecond:N1}/s)");
         w.Item("failed", $"{a.Calls.FailedDigests:N0} digest calls, {a.Calls.FailedBatches:N0} batch calls{FirstError(a.Calls)}");
+        w.Item("process", a.Usage.Describe(a.Elapsed, a.Calls.DigestCalls));
         w.Item("load average at end", a.Load);
     }
 
@@ -129,6 +130,8 @@ internal static class ReportPrinter
                 $"{b.FailedDigests:N0} failed, {b.FailedBatches:N0} batch calls failed{FirstError(b)}");
         }
 
+        w.Item("process", l.Usage.Describe(l.Elapsed, l.All.Count + (l.Background?.DigestCalls ?? 0)));
+
         w.Item("load average at end", l.Load);
     }
 
@@ -147,6 +150,7 @@ internal static class ReportPrinter
         w.Item("digest-grain calls", $"{r.Calls.DigestCalls:N0} ({r.DigestCallsPerSecond:N0}/s)");
         w.Item("batch calls", $"{r.Calls.BatchCalls:N0}");
         w.Item("failed", $"{r.Calls.FailedDigests:N0} digest calls, {r.Calls.FailedBatches:N0} batch calls{FirstError(r.Calls)}");
+        w.Item("process", r.Usage.Describe(r.Readvertise, r.Calls.DigestCalls));
         w.Item("sampled digests incomplete before", $"{r.IncompleteBefore:N0} of {r.Sampled:N0}");
         w.Item("sampled digests complete after", $"{r.CompleteAfter:N0} of {r.Sampled:N0}");
         w.Item("load average at end", r.Load);
@@ -162,6 +166,9 @@ internal static class ReportPrinter
         {
             w.Markdown("advertise", "Advertise everything", "<= 60 s for 1,000 x 5,000", $"{a.Elapsed.TotalSeconds:F1} s");
             w.Markdown("advertise-rate", "Digest-grain calls/s (batch calls/s)", "", $"{a.DigestCallsPerSecond:N0} ({a.BatchCallsPerSecond:N1})");
+            w.Markdown("advertise-cpu", "Process CPU per digest-grain call (cores busy)", "",
+                $"{a.Usage.Cpu.TotalMicroseconds / Math.Max(1, a.Calls.DigestCalls):F1} µs ({a.Usage.CoresBusy(a.Elapsed):F2})");
+            w.Markdown("advertise-alloc", "Allocated per digest-grain call", "", $"{(double)a.Usage.AllocatedBytes / Math.Max(1, a.Calls.DigestCalls):N0} B");
             var grown = (double)(a.After.LiveBytes - a.Before.LiveBytes);
             w.Markdown("bytes-all", "Heap per record, all-in", "", $"{grown / report.Distribution.Records:N0} B");
             if (report.Activation is { } c)
@@ -184,6 +191,7 @@ internal static class ReportPrinter
             w.Markdown("loss-detect", $"Silo {r.Kind.ToString().ToLowerInvariant()}: until declared dead", "", $"{r.Detection.TotalSeconds:F1} s");
             w.Markdown("loss-readvertise", "Re-advertisement by survivors (calls)", "",
                 $"{r.Readvertise.TotalSeconds:F1} s ({r.Calls.DigestCalls:N0} + {r.Calls.BatchCalls:N0} batches)");
+            w.Markdown("loss-cpu", "Re-advertisement CPU per digest-grain call", "", $"{r.Usage.Cpu.TotalMicroseconds / Math.Max(1, r.Calls.DigestCalls):F1} µs");
             w.Markdown("loss-restored", "Sampled digests restored", "", $"{r.CompleteAfter:N0} / {r.Sampled:N0}");
         }
 

@@ -1,3 +1,4 @@
+using Spegel.Bench.Index.Measurement;
 using Spegel.Bench.Index.Simulation;
 
 namespace Spegel.Bench.Index.Reporting;
@@ -9,6 +10,7 @@ namespace Spegel.Bench.Index.Reporting;
 /// <param name="Detection">From the loss until every surviving silo saw the lost one as dead.</param>
 /// <param name="Readvertise">From then until the last surviving agent finished, its random start delay included.</param>
 /// <param name="Calls">The re-advertisement's grain calls.</param>
+/// <param name="Usage">What the process used during the re-advertisement.</param>
 /// <param name="Sampled">Advertised digests whose holders were checked before and after.</param>
 /// <param name="IncompleteBefore">Sampled digests listing fewer holders than survive, before the re-advertisement.</param>
 /// <param name="CompleteAfter">Sampled digests listing exactly the surviving holders afterwards.</param>
@@ -20,6 +22,7 @@ internal sealed record SiloLossResult(
     TimeSpan Detection,
     TimeSpan Readvertise,
     CallCounters Calls,
+    ResourceUsage Usage,
     int Sampled,
     int IncompleteBefore,
     int CompleteAfter,

@@ -132,12 +132,14 @@ internal static class IndexSimulation
         var before = HeapSnapshot.Take();
         var counters = new CallCounters();
 
+        var usage = ResourceUsage.Now();
         var started = TimeProvider.System.GetTimestamp();
         await AgentRunner.RunAsync(agents, null, settings.AgentConcurrency, counters, cancellationToken);
         var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var used = ResourceUsage.Now() - usage;
         var load = LoadAverage.Read();
 
-        return new AdvertiseResult(elapsed, counters, before, HeapSnapshot.Take(), load);
+        return new AdvertiseResult(elapsed, counters, used, before, HeapSnapshot.Take(), load);
     }
 
     private static async Task<ActivationCost> MeasureActivationsAsync(

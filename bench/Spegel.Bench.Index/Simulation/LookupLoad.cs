@@ -35,6 +35,7 @@ internal static class LookupLoad
         using var backgroundStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var backgroundTask = background is null ? Task.CompletedTask : background(counters!, backgroundStop.Token);
 
+        var usage = ResourceUsage.Now();
         var started = TimeProvider.System.GetTimestamp();
         var loops = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(loop => Task.Run(
             () => RunLoopAsync(cluster.GrainsOf(loop % cluster.Silos.Count), digests, new Random(seed + (7919 * loop)), started, duration, cancellationToken),
@@ -43,6 +44,7 @@ internal static class LookupLoad
 
         await backgroundStop.CancelAsync();
         await backgroundTask;
+        var used = ResourceUsage.Now() - usage;
 
         var all = new LatencyHistogram();
         var byHolders = HolderClasses.Select(holderClass => (holderClass.Name, Latency: new LatencyHistogram())).ToList();
@@ -55,7 +57,7 @@ internal static class LookupLoad
             }
         }
 
-        return new LookupResult(name, elapsed, all, byHolders, loops.Sum(loop => loop.Empty), loops.Sum(loop => loop.Errors), counters, LoadAverage.Read());
+        return new LookupResult(name, elapsed, all, byHolders, loops.Sum(loop => loop.Empty), loops.Sum(loop => loop.Errors), counters, used, LoadAverage.Read());
     }
 
     private static async Task<LoopResult> RunLoopAsync(

@@ -58,12 +58,14 @@ internal static class SiloLossScenario
 
         var counters = new CallCounters();
         var delays = survivors.Select(_ => settings.SiloLossJitter * random.NextDouble()).ToList();
+        var usage = ResourceUsage.Now();
         var readvertiseStarted = TimeProvider.System.GetTimestamp();
         await AgentRunner.RunAsync([.. survivors.Select(agent => agents[agent])], delays, settings.AgentConcurrency, counters, cancellationToken);
         var readvertise = TimeProvider.System.GetElapsedTime(readvertiseStarted);
+        var used = ResourceUsage.Now() - usage;
 
         var after = await CountCompleteAsync(grains, sample, pool, expected, cancellationToken);
-        return new SiloLossResult(settings.SiloLoss, agents.Count - survivors.Count, survivors.Count, detection, readvertise, counters,
+        return new SiloLossResult(settings.SiloLoss, agents.Count - survivors.Count, survivors.Count, detection, readvertise, counters, used,
             sample.Length, sample.Length - before, after, LoadAverage.Read());
     }
 
