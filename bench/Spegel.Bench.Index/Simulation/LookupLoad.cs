@@ -79,7 +79,7 @@ internal static class LookupLoad
                 var holders = await grain.ListAsync();
                 var ticks = Stopwatch.GetTimestamp() - before;
                 result.All.Record(ticks);
-                var holderClass = Array.FindIndex(HolderClasses, c => holders.Length >= c.From && holders.Length < c.To);
+                var holderClass = ClassOf(holders.Length);
                 if (holderClass < 0)
                 {
                     result.Empty++;
@@ -95,6 +95,20 @@ internal static class LookupLoad
         }
 
         return result;
+    }
+
+    /// <summary>The index in <see cref="HolderClasses"/> of an answer with <paramref name="holders"/> holders, or -1 for none.</summary>
+    private static int ClassOf(int holders)
+    {
+        for (var i = 0; i < HolderClasses.Length; i++)
+        {
+            if (holders >= HolderClasses[i].From && holders < HolderClasses[i].To)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private sealed class LoopResult
