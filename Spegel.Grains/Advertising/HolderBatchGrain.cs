@@ -44,43 +44,16 @@ internal sealed partial class HolderBatchGrain(
     /// </summary>
     private async Task<BatchResult> FanOutAsync(ImmutableArray<string> digests, Func<IDigestGrain, Task> call)
     {
-        var inFlight = new Dictionary<Task, string>(_concurrency);
-        var failed = ImmutableArray.CreateBuilder<string>();
-        var succeeded = 0;
+        string[] distinct = digests.IsDefault ? [] : [.. digests.Distinct(StringComparer.Ordinal)];
 
-        foreach (var digest in digests.IsDefault ? [] : digests.Distinct(StringComparer.Ordinal))
+        var outcome = await BoundedFanOut.RunAsync(distinct, _concurrency, digest => call(GrainFactory.GetGrain<IDigestGrain>(digest)));
+
+        if (outcome.FirstError is not null)
         {
-            if (inFlight.Count == _concurrency)
-            {
-                await CompleteOneAsync();
-            }
-
-            inFlight.Add(call(GrainFactory.GetGrain<IDigestGrain>(digest)), digest);
+            LogWarningBatchItemFailed(logger, outcome.Failed[0], outcome.FirstError);
         }
 
-        while (inFlight.Count > 0)
-        {
-            await CompleteOneAsync();
-        }
-
-        return new BatchResult(succeeded, failed.ToImmutable());
-
-        async Task CompleteOneAsync()
-        {
-            var done = await Task.WhenAny(inFlight.Keys);
-            inFlight.Remove(done, out var digest);
-            if (done.IsCompletedSuccessfully)
-            {
-                succeeded++;
-                return;
-            }
-
-            failed.Add(digest!);
-            if (failed.Count == 1)
-            {
-                LogWarningBatchItemFailed(logger, digest!, done.Exception?.InnerException);
-            }
-        }
+        return new BatchResult(outcome.Succeeded, outcome.Failed);
     }
 
     private void LogOutcome(string node, string operation, int requested, BatchResult result)

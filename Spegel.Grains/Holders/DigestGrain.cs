@@ -29,15 +29,27 @@ namespace Spegel.Grains.Holders;
 /// collected before its newest record would expire; a grain left without records goes back to normal idle
 /// collection. Without this, idle collection (15 minutes by default) would silently forget holders between resyncs.
 /// </para>
+/// <para>
+/// Cost: a popular digest has a record for nearly every node, and every node advertises it at every resync, so the
+/// work per call must not grow with the number of records. The sweep for stale records runs only when it can find
+/// one: when membership has changed since the last sweep, or when the oldest record kept by it may have expired.
+/// Records are 16-byte values that share one <see cref="Holder"/> instance per node across the silo
+/// (<see cref="HolderInterner"/>); <see cref="HolderRecord"/> objects are made only for <see cref="ListAsync"/>.
+/// </para>
 /// </remarks>
 internal sealed partial class DigestGrain(
     IClusterMembershipService membership,
+    HolderInterner interner,
     IOptions<IndexOptions> options,
     [FromKeyedServices(IndexTimeProvider.Key)] TimeProvider timeProvider,
     ILogger<DigestGrain> logger) : Grain, IDigestGrain
 {
-    private readonly Dictionary<string, HolderRecord> _holders = new(StringComparer.Ordinal);
-    private readonly TimeSpan _ttl = options.Value.HolderTtl;
+    private readonly Dictionary<string, Entry> _holders = new(StringComparer.Ordinal);
+    private readonly long _ttlTicks = options.Value.HolderTtl.Ticks;
+
+    // What the last sweep saw: no record can be stale before this time unless membership has changed since.
+    private MembershipVersion _sweptVersion = MembershipVersion.MinValue;
+    private long _nextExpiryUtcTicks = long.MinValue;
 
     /// <summary>The grain's key, the digest it indexes.</summary>
     private string Digest => this.GetPrimaryKeyString();
@@ -49,9 +61,18 @@ internal sealed partial class DigestGrain(
 
         DropStale();
 
-        _holders[holder.Node] = new HolderRecord(holder, timeProvider.GetUtcNow());
-        DelayDeactivation(_ttl);
-        LogTraceHolderAdvertised(logger, Digest, holder.Node, holder.Silo);
+        var shared = interner.Intern(holder);
+        var now = timeProvider.GetUtcNow().UtcTicks;
+        _holders[shared.Node] = new Entry(shared, now);
+        _nextExpiryUtcTicks = Math.Min(_nextExpiryUtcTicks, now + _ttlTicks);
+        DelayDeactivation(TimeSpan.FromTicks(_ttlTicks));
+
+        // The key is decoded into a new string on every read, so it is read only when the event is written.
+        if (logger.IsEnabled(LogLevel.Trace))
+        {
+            LogTraceHolderAdvertised(logger, Digest, holder.Node, holder.Silo);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -60,7 +81,7 @@ internal sealed partial class DigestGrain(
     {
         ArgumentException.ThrowIfNullOrEmpty(node);
 
-        if (_holders.Remove(node))
+        if (_holders.Remove(node) && logger.IsEnabled(LogLevel.Trace))
         {
             LogTraceHolderWithdrawn(logger, Digest, node);
         }
@@ -76,30 +97,44 @@ internal sealed partial class DigestGrain(
 
         var snapshot = membership.CurrentSnapshot;
         var live = _holders.Values
-            .Where(record => SiloLiveness.Of(snapshot, record.Holder.Silo) == HolderLiveness.Live)
-            .OrderBy(record => record.Holder.Node, StringComparer.Ordinal)
+            .Where(entry => SiloLiveness.Of(snapshot, entry.Holder.Silo) == HolderLiveness.Live)
+            .OrderBy(entry => entry.Holder.Node, StringComparer.Ordinal)
+            .Select(entry => entry.ToRecord())
             .ToImmutableArray();
         return Task.FromResult(live);
     }
 
     /// <summary>
     /// Removes expired records and records of dead silos, and lets the activation be collected once none is left.
+    /// Skips the pass when nothing can be stale: membership is the one the last pass saw and the oldest record that
+    /// pass kept has not expired yet (records added since are newer).
     /// </summary>
     private void DropStale()
     {
         var snapshot = membership.CurrentSnapshot;
-        var now = timeProvider.GetUtcNow();
-        var dropped = 0;
-
-        // Dictionary.Remove does not invalidate a running enumeration, so stale entries go in one pass.
-        foreach (var (node, record) in _holders)
+        var now = timeProvider.GetUtcNow().UtcTicks;
+        if (_holders.Count > 0 && snapshot.Version == _sweptVersion && now < _nextExpiryUtcTicks)
         {
-            if (IsStale(record, snapshot, now, _ttl) && _holders.Remove(node))
-            {
-                dropped++;
-            }
+            return;
         }
 
+        var dropped = 0;
+        var oldest = long.MaxValue;
+
+        // Dictionary.Remove does not invalidate a running enumeration, so stale entries go in one pass.
+        foreach (var (node, entry) in _holders)
+        {
+            if (IsStale(entry, snapshot, now, _ttlTicks) && _holders.Remove(node))
+            {
+                dropped++;
+                continue;
+            }
+
+            oldest = Math.Min(oldest, entry.RefreshedAtUtcTicks);
+        }
+
+        _sweptVersion = snapshot.Version;
+        _nextExpiryUtcTicks = oldest == long.MaxValue ? long.MaxValue : oldest + _ttlTicks;
         if (dropped > 0)
         {
             LogDebugHoldersDropped(logger, Digest, dropped);
@@ -111,8 +146,14 @@ internal sealed partial class DigestGrain(
             DelayDeactivation(TimeSpan.Zero);
         }
 
-        static bool IsStale(HolderRecord record, ClusterMembershipSnapshot snapshot, DateTimeOffset now, TimeSpan ttl) =>
-            now - record.RefreshedAt >= ttl || SiloLiveness.Of(snapshot, record.Holder.Silo) == HolderLiveness.Gone;
+        static bool IsStale(Entry entry, ClusterMembershipSnapshot snapshot, long now, long ttl) =>
+            now - entry.RefreshedAtUtcTicks >= ttl || SiloLiveness.Of(snapshot, entry.Holder.Silo) == HolderLiveness.Gone;
+    }
+
+    /// <summary>One holder's record as the grain keeps it: the silo's shared holder and when it last advertised.</summary>
+    private readonly record struct Entry(Holder Holder, long RefreshedAtUtcTicks)
+    {
+        public HolderRecord ToRecord() => new(Holder, new DateTimeOffset(RefreshedAtUtcTicks, TimeSpan.Zero));
     }
 
     [LoggerMessage(EventId = GrainsEventIds.HolderAdvertised, EventName = "HolderAdvertised", Level = LogLevel.Trace,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spegel.Grains.Holders;
 
 namespace Spegel.Grains.Hosting;
 
@@ -8,8 +9,9 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IndexOptions"/> (with validation), the system <see cref="TimeProvider"/> unless one is
-    /// registered, and the index clock under <see cref="IndexTimeProvider.Key"/>, which follows the unkeyed
-    /// <see cref="TimeProvider"/> unless that key is registered separately. Safe to call more than once.
+    /// registered, the index clock under <see cref="IndexTimeProvider.Key"/>, which follows the unkeyed
+    /// <see cref="TimeProvider"/> unless that key is registered separately, and the silo's shared table of holders.
+    /// Safe to call more than once.
     /// </summary>
     /// <param name="services">The silo's services.</param>
     /// <param name="configure">Changes to the index options, if any.</param>
@@ -29,6 +31,7 @@ public static class GrainsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton(IndexTimeProvider.Key, static (provider, _) => provider.GetRequiredService<TimeProvider>());
+        services.TryAddSingleton<HolderInterner>();
         return services;
     }
 }

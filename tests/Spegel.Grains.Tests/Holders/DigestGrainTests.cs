@@ -114,6 +114,25 @@ public sealed class DigestGrainTests(SharedIndexCluster shared)
     }
 
     [Fact]
+    public async Task ListAsync_OldestHolderRefreshed_NextOldestStillExpiresAtItsTtl()
+    {
+        var grain = Digest();
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+        _index.Clock.Advance(TimeSpan.FromMinutes(5));
+        await grain.AdvertiseAsync(_index.HolderOn(1, "node-b"));
+        _index.Clock.Advance(TimeSpan.FromMinutes(5));
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+
+        _index.Clock.Advance(TimeSpan.FromMinutes(5));
+        var afterFirstTtl = await grain.ListAsync();
+        _index.Clock.Advance(TimeSpan.FromMinutes(5));
+        var atSecondTtl = await grain.ListAsync();
+
+        Assert.Equal(["node-a", "node-b"], afterFirstTtl.Select(record => record.Holder.Node));
+        Assert.Equal("node-a", Assert.Single(atSecondTtl).Holder.Node);
+    }
+
+    [Fact]
     public async Task AdvertiseAsync_WithinTtl_KeepsHolderAlivePastTheFirstTtl()
     {
         var grain = Digest();
