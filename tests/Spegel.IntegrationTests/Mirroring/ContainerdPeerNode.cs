@@ -34,23 +34,20 @@ public sealed class ContainerdPeerNode : IAsyncDisposable
     public string BlobPath(TestBlob blob) => Path.Combine(Daemon.ContentPath, "blobs", "sha256", blob.Hex);
 
     /// <summary>Imports <paramref name="image"/> (host platform only unless <paramref name="allPlatforms"/>), without unpacking.</summary>
-    public async Task ImportAsync(TestImage image, bool allPlatforms = false)
+    public Task ImportAsync(TestImage image, bool allPlatforms = false) => ImportAsync(image, [this], allPlatforms);
+
+    /// <summary>Imports <paramref name="image"/> into each of <paramref name="nodes"/>, from one archive written once.</summary>
+    public static async Task ImportAsync(TestImage image, IReadOnlyList<ContainerdPeerNode> nodes, bool allPlatforms = false)
     {
-        var archive = Path.Combine(Daemon.Folder, $"{Guid.NewGuid():N}.tar");
+        var archive = Path.Combine(Path.GetTempPath(), $"spegel-image-{Guid.NewGuid():N}.tar");
         OciArchiveWriter.Write(archive, image);
         try
         {
-            string[] platforms = allPlatforms ? ["--all-platforms"] : [];
-            await CtrAsync(["images", "import", "--no-unpack", .. platforms, archive]);
+            await Task.WhenAll(nodes.Select(node => node.ImportArchiveAsync(archive, allPlatforms)));
         }
         finally
         {
             File.Delete(archive);
-        }
-
-        if (!allPlatforms)
-        {
-            await Daemon.CollectGarbageAsync(ContainerdPeerCluster.Namespace);
         }
     }
 
@@ -90,6 +87,16 @@ public sealed class ContainerdPeerNode : IAsyncDisposable
         if (digests.Length > 0)
         {
             await CtrAsync(["content", "rm", .. digests]);
+        }
+    }
+
+    private async Task ImportArchiveAsync(string archive, bool allPlatforms)
+    {
+        string[] platforms = allPlatforms ? ["--all-platforms"] : [];
+        await CtrAsync(["images", "import", "--no-unpack", .. platforms, archive]);
+        if (!allPlatforms)
+        {
+            await Daemon.CollectGarbageAsync(ContainerdPeerCluster.Namespace);
         }
     }
 
