@@ -131,7 +131,8 @@ public sealed partial class PeerMirror
 
     /// <summary>
     /// Relays the owed bytes from one holder's body. Each read waits first with a zero-byte read (an idle relay holds
-    /// no buffer) and restarts the stall timeout. In a whole blob, the chunk that completes it is hashed and checked
+    /// no buffer) and restarts the stall timeout, which runs only while waiting for the holder, never while a write
+    /// waits for the client. In a whole blob, the chunk that completes it is hashed and checked
     /// before it is written, so that a mismatch is caught while the client still lacks the last bytes.
     /// </summary>
     private async Task<(CopyOutcome Outcome, PeerFailure Failure)> RelayAsync(
@@ -187,6 +188,9 @@ public sealed partial class PeerMirror
                     return (CopyOutcome.SourceFailed, Mismatch());
                 }
 
+                // The stall timeout measures the holder, not the client: a client that reads slowly holds this
+                // write (backpressure) for as long as it likes, and that must not count against the holder.
+                attempt.Restart(Timeout.InfiniteTimeSpan);
                 var written = await ContentCopier.WriteAsync(destination, chunk, cancellationToken);
                 if (written != CopyOutcome.Completed)
                 {

@@ -309,6 +309,29 @@ public sealed partial class PeerMirrorTests : IClassFixture<PeerMirrorFixture>
     }
 
     [Fact]
+    public async Task Blob_ClientPausingLongerThanTheStallTimeout_IsServedWholeByTheSameHolder()
+    {
+        var image = TestImageBuilder.Oci("docker.io/library/app:large", 204, 16_000_000);
+        var blob = image.Blobs[^1];
+        await using var healthy = await ScriptedPeer.StartAsync("node-a", image.Blobs, PeerScripts.Whole);
+        var locator = Holding(image, healthy.Holder);
+        await using var front = await MirrorFront.StartAsync(locator);
+        using var client = SmallWindowClient(front.Client.BaseAddress!);
+
+        using var response = await client.GetAsync(BlobPath(blob), HttpCompletionOption.ResponseHeadersRead, Token);
+        await using var body = await response.Content.ReadAsStreamAsync(Token);
+        var received = new byte[blob.Size];
+        await body.ReadExactlyAsync(received.AsMemory(0, 64 * 1024), Token);
+        await Task.Delay(MirrorFront.StallTimeout * 4, Token);
+        await body.ReadExactlyAsync(received.AsMemory(64 * 1024), Token);
+
+        Assert.Equal(blob.Bytes, received);
+        Assert.Equal(0, await body.ReadAsync(new byte[1], Token));
+        Assert.Single(healthy.Requests);
+        Assert.DoesNotContain(front.Logger.Entries, entry => entry.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task Blob_ResumingHolderAnsweringAnotherRange_IsSkippedForTheNext()
     {
         var blob = _fixture.LargestLayer;
@@ -500,6 +523,26 @@ public sealed partial class PeerMirrorTests : IClassFixture<PeerMirrorFixture>
         locator.Hold(image, holders);
         return locator;
     }
+
+    /// <summary>A client with a small fixed receive window, so that a pause in its reading soon holds the sender.</summary>
+    private static HttpClient SmallWindowClient(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 64 * 1024 };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     private static string BlobPath(TestBlob blob) => $"/v2/library/app/blobs/{blob.Digest}?ns=docker.io";
 

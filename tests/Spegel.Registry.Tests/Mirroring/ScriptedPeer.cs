@@ -93,6 +93,13 @@ internal static class PeerScripts
 
     public static PeerScript Hang { get; } = (_, _, cancellationToken) => Task.Delay(HangFor, cancellationToken);
 
+    /// <summary>A healthy answer: the whole blob with its headers.</summary>
+    public static PeerScript Whole { get; } = async (context, blob, cancellationToken) =>
+    {
+        SetHeaders(context, blob, StatusCodes.Status200OK, blob.Size);
+        await context.Response.Body.WriteAsync(blob.Bytes, cancellationToken);
+    };
+
     /// <summary>Headers with the full length, <paramref name="bytes"/> of the body, then a reset.</summary>
     public static PeerScript AbortAfter(int bytes) => async (context, blob, cancellationToken) =>
     {

@@ -47,4 +47,28 @@ public static class ProcessRunner
 
         return new ProcessResult(command, process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> without waiting for it, e.g. to signal it
+    /// while it runs; <see cref="RunningProcess.WaitAsync"/> then collects it like <see cref="RunAsync"/> does.
+    /// </summary>
+    public static RunningProcess Start(string fileName, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var command = $"{fileName} {string.Join(' ', startInfo.ArgumentList)}";
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start '{command}'.");
+        process.StandardInput.Close();
+        return new RunningProcess(process, command);
+    }
 }

@@ -131,6 +131,20 @@ public sealed class SpegelNodeProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// Freezes the process (SIGSTOP) until the returned handle is disposed (SIGCONT): its listening sockets still
+    /// accept connections, but nothing is answered. Dispose the handle in a <c>finally</c>.
+    /// </summary>
+    public IDisposable Freeze()
+    {
+        if (!NativeSignals.Stop(_process.Id))
+        {
+            throw new InvalidOperationException($"Could not freeze spegel (PID {_process.Id}).");
+        }
+
+        return new Frozen(_process.Id);
+    }
+
     /// <summary>Asks the process to stop (SIGTERM) and waits up to <paramref name="timeout"/>, then kills it.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
@@ -155,6 +169,19 @@ public sealed class SpegelNodeProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(15));
         _process.Dispose();
+    }
+
+    private sealed class Frozen(int processId) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                _ = NativeSignals.Continue(processId);
+            }
+        }
     }
 
     private void Append(string? line)
