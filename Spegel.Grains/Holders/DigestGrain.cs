@@ -45,6 +45,9 @@ internal sealed partial class DigestGrain(
     ILogger<DigestGrain> logger) : Grain, IDigestGrain
 {
     private readonly Dictionary<string, Entry> _holders = new(StringComparer.Ordinal);
+
+    // Nodes reported as serving corrupt bytes, and until when (UTC ticks) their advertisements are refused.
+    private Dictionary<string, long>? _rejectedUntil;
     private readonly long _ttlTicks = options.Value.HolderTtl.Ticks;
 
     // What the last sweep saw: no record can be stale before this time unless membership has changed since.
@@ -61,8 +64,18 @@ internal sealed partial class DigestGrain(
 
         DropStale();
 
-        var shared = interner.Intern(holder);
         var now = timeProvider.GetUtcNow().UtcTicks;
+        if (_rejectedUntil is not null && _rejectedUntil.TryGetValue(holder.Node, out var until))
+        {
+            if (now < until)
+            {
+                return Task.CompletedTask;
+            }
+
+            _rejectedUntil.Remove(holder.Node);
+        }
+
+        var shared = interner.Intern(holder);
         _holders[shared.Node] = new Entry(shared, now);
         _nextExpiryUtcTicks = Math.Min(_nextExpiryUtcTicks, now + _ttlTicks);
         DelayDeactivation(TimeSpan.FromTicks(_ttlTicks));
@@ -86,7 +99,24 @@ internal sealed partial class DigestGrain(
             LogTraceHolderWithdrawn(logger, Digest, node);
         }
 
+        _rejectedUntil?.Remove(node);
         DropStale();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task RejectCorruptAsync(string node)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(node);
+
+        DropStale();
+        _holders.Remove(node);
+        _rejectedUntil ??= new Dictionary<string, long>(StringComparer.Ordinal);
+        _rejectedUntil[node] = timeProvider.GetUtcNow().UtcTicks + _ttlTicks;
+
+        // The refusal lives in this activation only; keep it alive as long as the refusal lasts.
+        DelayDeactivation(TimeSpan.FromTicks(_ttlTicks));
+        LogHolderRejected(logger, Digest, node);
         return Task.CompletedTask;
     }
 
@@ -140,7 +170,7 @@ internal sealed partial class DigestGrain(
             LogDebugHoldersDropped(logger, Digest, dropped);
         }
 
-        if (_holders.Count == 0)
+        if (_holders.Count == 0 && (_rejectedUntil is null || _rejectedUntil.Count == 0))
         {
             // Zero cancels an earlier keep-alive: an empty grain is collected like any idle activation.
             DelayDeactivation(TimeSpan.Zero);
@@ -163,6 +193,10 @@ internal sealed partial class DigestGrain(
     [LoggerMessage(EventId = GrainsEventIds.HolderWithdrawn, EventName = "HolderWithdrawn", Level = LogLevel.Trace,
         Message = "Node {Node} withdrew {Digest}")]
     private static partial void LogTraceHolderWithdrawn(ILogger logger, string digest, string node);
+
+    [LoggerMessage(EventId = GrainsEventIds.HolderRejected, EventName = "HolderRejected", Level = LogLevel.Warning,
+        Message = "Node {Node} served corrupt bytes of {Digest}; its advertisements are refused for the holder TTL")]
+    private static partial void LogHolderRejected(ILogger logger, string digest, string node);
 
     [LoggerMessage(EventId = GrainsEventIds.HoldersDropped, EventName = "HoldersDropped", Level = LogLevel.Debug,
         Message = "Dropped {Count} expired or dead holders of {Digest}")]

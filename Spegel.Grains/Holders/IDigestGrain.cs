@@ -25,6 +25,15 @@ public interface IDigestGrain : IGrainWithStringKey
     Task WithdrawAsync(string node);
 
     /// <summary>
+    /// Removes <paramref name="node"/>, which served bytes that do not match the digest, and refuses its
+    /// advertisements of this digest for the holder TTL: its agent would otherwise list it again at the next resync,
+    /// while the bad file is still there. The node's own withdrawal (its store dropped the content) lifts the refusal.
+    /// </summary>
+    /// <param name="node">The node's name, as in <see cref="Holder.Node"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="node"/> is null or empty.</exception>
+    Task RejectCorruptAsync(string node);
+
+    /// <summary>
     /// Lists the holders that are alive: refreshed within the TTL and running in an active silo. Ordered by node name.
     /// An empty list means no live node holds the content.
     /// </summary>

@@ -9,6 +9,7 @@ internal static class GrainsEventIds
     public const int HolderAdvertised = 1101;
     public const int HolderWithdrawn = 1102;
     public const int HoldersDropped = 1103;
+    public const int HolderRejected = 1104;
     public const int TagAdvertised = 1111;
     public const int TagWithdrawn = 1112;
     public const int TagMoved = 1113;

@@ -68,7 +68,7 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
         }
 
         LogCorruptHolderWithdrawn(logger, holder.Node, digest);
-        await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).WithdrawAsync(holder.Node).WaitAsync(LookupTimeout, cancellationToken);
+        await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).RejectCorruptAsync(holder.Node).WaitAsync(LookupTimeout, cancellationToken);
     }
 
     private bool IsPeer(Holder holder) => !string.Equals(holder.Node, settings.NodeName, StringComparison.Ordinal);

@@ -75,6 +75,39 @@ public sealed class DigestGrainTests(SharedIndexCluster shared)
     }
 
     [Fact]
+    public async Task RejectCorruptAsync_Node_IsRemovedAndItsAdvertisementsRefusedForTheTtl()
+    {
+        var grain = Digest();
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+        await grain.AdvertiseAsync(_index.HolderOn(1, "node-b"));
+
+        await grain.RejectCorruptAsync("node-a");
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+        var whileRejected = await grain.ListAsync();
+        _index.Clock.Advance(TimeSpan.FromMinutes(15));
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+        await grain.AdvertiseAsync(_index.HolderOn(1, "node-b"));
+        var afterTtl = await grain.ListAsync();
+
+        Assert.Equal(["node-b"], whileRejected.Select(record => record.Holder.Node));
+        Assert.Equal(["node-a", "node-b"], afterTtl.Select(record => record.Holder.Node));
+    }
+
+    [Fact]
+    public async Task RejectCorruptAsync_ThenTheNodesOwnWithdrawal_LetsItAdvertiseAgain()
+    {
+        var grain = Digest();
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+
+        await grain.RejectCorruptAsync("node-a");
+        await grain.WithdrawAsync("node-a");
+        await grain.AdvertiseAsync(_index.HolderOn(0, "node-a"));
+        var holders = await grain.ListAsync();
+
+        Assert.Equal(["node-a"], holders.Select(record => record.Holder.Node));
+    }
+
+    [Fact]
     public async Task WithdrawAsync_NodeWithoutRecord_ChangesNothing()
     {
         var grain = Digest();
