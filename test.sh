@@ -4,13 +4,15 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests start or call: containerd (+ ctr, runc for unpacking), redis-server, skopeo.
+# Debian packages the tests start or call: containerd (+ ctr, runc for unpacking), redis-server, skopeo, and
+# docker-registry (the Distribution registry, as a real upstream for fallback tests).
 packages=()
 command -v containerd >/dev/null || packages+=(containerd)
 command -v ctr >/dev/null || packages+=(containerd)
 command -v runc >/dev/null || packages+=(runc)
 command -v redis-server >/dev/null || packages+=(redis-server)
 command -v skopeo >/dev/null || packages+=(skopeo)
+command -v docker-registry >/dev/null || packages+=(docker-registry)
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test.sh: missing ${packages[*]}; install them (Debian: apt-get install ${packages[*]}) or run as root" >&2
