@@ -312,9 +312,10 @@ EOF
   die "containerd did not answer on $socket within ${server_wait_seconds}s"
 }
 
-# Two hosts folders for ctr --hosts-dir. Mirror: written by `spegel configure` over a hosts.toml whose server is a
-# closed loopback port (kept by --prepend-existing), so the pull can only succeed through node B. Direct: the
-# registry is the server.
+# Two hosts folders for ctr --hosts-dir, alike but for the one host they list; in both the upstream server is a
+# closed loopback port, so a pull can only succeed through that host. Mirror: written by `spegel configure` over a
+# hosts.toml holding only that server (kept by --prepend-existing), listing node B. Direct: the registry. (containerd
+# 1.6 rejects a hosts.toml with a server and no host table: "invalid `host` tree".)
 write_hosts_dirs() {
   hosts_mirror=$work/hosts-mirror
   hosts_direct=$work/hosts-direct
@@ -328,7 +329,14 @@ write_hosts_dirs() {
     cat "$hosts_mirror/docker.io/hosts.toml" >&2
     die "the mirror hosts.toml does not list node B with a closed server"
   fi
-  echo "server = \"http://127.0.0.1:$registry_port\"" >"$hosts_direct/docker.io/hosts.toml"
+  cat >"$hosts_direct/docker.io/hosts.toml" <<EOF
+server = "http://127.0.0.1:1"
+
+[host."http://127.0.0.1:$registry_port"]
+  capabilities = ["pull", "resolve"]
+EOF
+  log "mirror hosts.toml:"; sed 's/^/    /' "$hosts_mirror/docker.io/hosts.toml" >&2
+  log "direct hosts.toml:"; sed 's/^/    /' "$hosts_direct/docker.io/hosts.toml" >&2
 }
 
 cleanup() {
@@ -478,11 +486,11 @@ reset_containerd() {
   [ -z "$(ctr_ns snapshots ls | awk 'NR > 1')" ] || die "containerd still holds snapshots after the reset"
 }
 
-# Prints the CPU seconds the shell's reaped children (and the children they reaped) have used so far: the second
-# line of `times`. The builtin writes to a file because in a command substitution it would describe a new subshell.
+# Sets $children_seconds to the CPU seconds the shell's reaped children (and the children they reaped) have used so
+# far: the second line of `times`. Not a command substitution, where `times` would describe a new subshell.
 children_cpu() {
   times >"$work/times"
-  awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.2f", s }' "$work/times"
+  children_seconds=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); s += t[1] * 60 + t[2] } printf "%.2f", s }' "$work/times")
 }
 
 # Pulls the image once, via hosts folder $2 ($1 names the way), from an empty store; records seconds and CPU.
@@ -493,14 +501,16 @@ timed_pull() {
   a_before=$(cpu_ticks "${pids[node-a]}")
   b_before=$(cpu_ticks "${pids[node-b]}")
   registry_before=$(cpu_ticks "${pids[registry]}")
-  ctr_before=$(children_cpu)
+  children_cpu
+  ctr_before=$children_seconds
   start=$(date +%s.%N)
   # In the background so that an interrupt stops the pull at once (the trap stops $pull_pid).
   timeout 1200 ctr -a "$socket" -n "$namespace" images pull --hosts-dir "$hosts" "$pull_ref" >"$work/pull-$kind.log" 2>&1 &
   pull_pid=$!
   wait "$pull_pid" || status=$?
   end=$(date +%s.%N)
-  ctr_after=$(children_cpu)
+  children_cpu
+  ctr_after=$children_seconds
   pull_pid=
   [ "$status" -eq 0 ] || { tail -n 20 "$work/pull-$kind.log" >&2; die "ctr images pull ($kind) failed with status $status"; }
   for digest in "$pull_manifest_digest" "${pull_layer_digests[@]}"; do
@@ -508,11 +518,11 @@ timed_pull() {
   done
   [ "$(ctr_ns snapshots ls | awk 'NR > 1' | wc -l)" -eq "$pull_layers" ] || die "the $kind pull did not unpack $pull_layers layers"
   pull_samples[$kind]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }') "
-  pull_cpu[$kind]+="ctr $(awk -v a="$ctr_after" -v b="$ctr_before" 'BEGIN { printf "%.2f", a - b }')"
+  pull_cpu[$kind]+="${pull_cpu[$kind]:+; }ctr $(awk -v a="$ctr_after" -v b="$ctr_before" 'BEGIN { printf "%.2f", a - b }')"
   pull_cpu[$kind]+=" containerd $(ticks_to_seconds $(($(cpu_ticks "${pids[containerd]}") - ctd_before)))"
   pull_cpu[$kind]+=" B $(ticks_to_seconds $(($(cpu_ticks "${pids[node-b]}") - b_before)))"
   pull_cpu[$kind]+=" A $(ticks_to_seconds $(($(cpu_ticks "${pids[node-a]}") - a_before)))"
-  pull_cpu[$kind]+=" registry $(ticks_to_seconds $(($(cpu_ticks "${pids[registry]}") - registry_before)));"
+  pull_cpu[$kind]+=" registry $(ticks_to_seconds $(($(cpu_ticks "${pids[registry]}") - registry_before)))"
   log "pull $round ($kind): $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }') s"
 }
 
