@@ -159,7 +159,8 @@ create_layouts() {
   done
   add_image "${pull_layer_digests[@]}"
   pull_manifest_digest=$manifest_digest
-  pull_bytes=$(($(blob_size "$pull_manifest_digest") + $(blob_size "$config_digest")))
+  pull_config_digest=$config_digest
+  pull_bytes=$(($(blob_size "$pull_manifest_digest") + $(blob_size "$pull_config_digest")))
   for layer in "${pull_layer_digests[@]}"; do pull_bytes=$((pull_bytes + $(blob_size "$layer"))); done
 
   printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s,%s]}' \
@@ -212,9 +213,9 @@ wait_for_advertisements() {
   for _ in $(seq 1 $((advertise_wait_seconds * 2))); do
     pending=0
     for digest in "$big_digest" "$small_digest" "${image_digests[@]}" "${pull_layer_digests[@]}"; do
-      curl -sf --max-time 5 "${ops_url[node-b]}/debug/holders/$digest" | grep -q '"node":"node-a"' || { pending=1; break; }
+      [[ $(curl -sf --max-time 5 "${ops_url[node-b]}/debug/holders/$digest" || true) == *'"node":"node-a"'* ]] || { pending=1; break; }
     done
-    if [ "$pending" = 0 ] && curl -sf --max-time 5 "${ops_url[node-b]}/debug/tags/$pull_ref" | grep -q '"node-a"'; then
+    if [ "$pending" = 0 ] && [[ $(curl -sf --max-time 5 "${ops_url[node-b]}/debug/tags/$pull_ref" || true) == *'"node-a"'* ]]; then
       log "node B sees node A as holder of every digest and of $pull_ref"
       return
     fi
@@ -302,7 +303,7 @@ EOF
   for _ in $(seq 1 $((server_wait_seconds * 2))); do
     is_running "${pids[containerd]}" || { tail -n 30 "$work/containerd.log" >&2; die "containerd exited while starting"; }
     if timeout 5 ctr -a "$socket" version >/dev/null 2>&1; then
-      containerd_version=$(timeout 5 ctr -a "$socket" version | awk '/^Server:/ { server = 1 } server && /Version:/ { print $2; exit }')
+      containerd_version=$(timeout 5 ctr -a "$socket" version | awk '/^Server:/ { server = 1 } server && /Version:/ && !found { print $2; found = 1 }')
       log "containerd $containerd_version is up"
       return
     fi
@@ -495,7 +496,7 @@ children_cpu() {
 
 # Pulls the image once, via hosts folder $2 ($1 names the way), from an empty store; records seconds and CPU.
 timed_pull() {
-  local kind=$1 hosts=$2 start end ctd_before a_before b_before registry_before ctr_before ctr_after digest status=0
+  local kind=$1 hosts=$2 start end ctd_before a_before b_before registry_before ctr_before ctr_after content digest status=0
   reset_containerd
   ctd_before=$(cpu_ticks "${pids[containerd]}")
   a_before=$(cpu_ticks "${pids[node-a]}")
@@ -513,8 +514,10 @@ timed_pull() {
   ctr_after=$children_seconds
   pull_pid=
   [ "$status" -eq 0 ] || { tail -n 20 "$work/pull-$kind.log" >&2; die "ctr images pull ($kind) failed with status $status"; }
-  for digest in "$pull_manifest_digest" "${pull_layer_digests[@]}"; do
-    ctr_ns content ls -q | grep -qx "$digest" || die "after the $kind pull containerd lacks $digest"
+  # The list is read whole first: with pipefail, grep -q closing the pipe early would fail the pipeline.
+  content=$(ctr_ns content ls -q)
+  for digest in "$pull_manifest_digest" "$pull_config_digest" "${pull_layer_digests[@]}"; do
+    grep -qx "$digest" <<<"$content" || die "after the $kind pull containerd lacks $digest"
   done
   [ "$(ctr_ns snapshots ls | awk 'NR > 1' | wc -l)" -eq "$pull_layers" ] || die "the $kind pull did not unpack $pull_layers layers"
   pull_samples[$kind]+="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }') "
