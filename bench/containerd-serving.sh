@@ -201,17 +201,6 @@ verify_server() {
   log "$name serves the right layer"
 }
 
-# Prints the CPU time (clock ticks, user + system) the given processes have used so far.
-cpu_ticks() {
-  local pid total=0 ticks
-  for pid in "$@"; do
-    # Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 12th and 13th.
-    ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || ticks=0
-    total=$((total + ${ticks:-0}))
-  done
-  echo "$total"
-}
-
 # The processes that do a server's work: nginx's workers (children of the master), or the node itself.
 server_pids() {
   if [ "$1" = nginx ]; then

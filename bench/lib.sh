@@ -70,7 +70,7 @@ wait_until_ready() {
 }
 
 # Starts a spegel node named $1 with the remaining arguments added to `spegel run`, on four free loopback ports,
-# and sets pids[$1] and $spegel_registry_url. Does not wait for it.
+# and sets pids[$1], $spegel_registry_url and $spegel_ops_url. Does not wait for it.
 launch_spegel() {
   local name=$1 registry_port ops_port silo_port gateway_port
   shift
@@ -84,6 +84,8 @@ launch_spegel() {
   pids[$name]=$!
   # shellcheck disable=SC2034 # read by the sourcing script
   spegel_registry_url=http://127.0.0.1:$registry_port
+  # shellcheck disable=SC2034 # read by the sourcing script
+  spegel_ops_url=http://127.0.0.1:$ops_port
 }
 
 # Starts nginx named $1 listening on 127.0.0.1:$2, with $3 added to its server block (root, locations), and sets
@@ -144,6 +146,17 @@ stop_pids() {
     is_running "$pid" && kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null || true
   done
+}
+
+# Prints the CPU time (clock ticks, user + system) the given processes have used so far.
+cpu_ticks() {
+  local pid total=0 ticks
+  for pid in "$@"; do
+    # Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 12th and 13th.
+    ticks=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }') || ticks=0
+    total=$((total + ${ticks:-0}))
+  done
+  echo "$total"
 }
 
 # Stops every server in pids.
