@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 
 namespace Spegel.Grains.Advertising;
 
-/// <summary>Makes one asynchronous call per item with a bound on how many are in flight, and collects the failures.</summary>
+/// <summary>
+/// Makes one asynchronous call per item with a bound on how many are in flight, and collects the failures.
+/// </summary>
 /// <remarks>
 /// <para>
 /// A fixed set of workers takes the items in turn, each awaiting one call at a time, so a finished call costs the
@@ -44,14 +46,16 @@ internal static class BoundedFanOut
 
         async Task CallInTurnAsync()
         {
-            for (var index = Interlocked.Increment(ref next); index < items.Count; index = Interlocked.Increment(ref next))
+            for (var index = Interlocked.Increment(ref next); index < items.Count;
+                index = Interlocked.Increment(ref next))
             {
                 try
                 {
                     await call(items[index]);
                     Interlocked.Increment(ref succeeded);
                 }
-#pragma warning disable CA1031 // A failed call is that item's outcome; the caller gets every failed item and the first error.
+                // A failed call is that item's outcome; the caller gets every failed item and the first error.
+#pragma warning disable CA1031
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {

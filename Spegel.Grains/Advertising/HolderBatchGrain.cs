@@ -46,7 +46,8 @@ internal sealed partial class HolderBatchGrain(
     {
         string[] distinct = digests.IsDefault ? [] : [.. digests.Distinct(StringComparer.Ordinal)];
 
-        var outcome = await BoundedFanOut.RunAsync(distinct, _concurrency, digest => call(GrainFactory.GetGrain<IDigestGrain>(digest)));
+        var outcome = await BoundedFanOut.RunAsync(
+            distinct, _concurrency, digest => call(GrainFactory.GetGrain<IDigestGrain>(digest)));
 
         if (outcome.FirstError is not null)
         {
@@ -69,11 +70,22 @@ internal sealed partial class HolderBatchGrain(
 
     [LoggerMessage(EventId = GrainsEventIds.BatchDone, EventName = "BatchDone", Level = LogLevel.Debug,
         Message = "Batch {Operation} for node {Node}: {Succeeded} of {Requested} digests")]
-    private static partial void LogDebugBatchDone(ILogger logger, string operation, string node, int succeeded, int requested);
+    private static partial void LogDebugBatchDone(
+        ILogger logger,
+        string operation,
+        string node,
+        int succeeded,
+        int requested);
 
     [LoggerMessage(EventId = GrainsEventIds.BatchIncomplete, EventName = "BatchIncomplete", Level = LogLevel.Warning,
-        Message = "Batch {Operation} for node {Node}: {Failed} of {Requested} digests failed; the next resync retries them")]
-    private static partial void LogWarningBatchIncomplete(ILogger logger, string operation, string node, int failed, int requested);
+        Message = "Batch {Operation} for node {Node}: {Failed} of {Requested} digests failed; "
+            + "the next resync retries them")]
+    private static partial void LogWarningBatchIncomplete(
+        ILogger logger,
+        string operation,
+        string node,
+        int failed,
+        int requested);
 
     [LoggerMessage(EventId = GrainsEventIds.BatchItemFailed, EventName = "BatchItemFailed", Level = LogLevel.Warning,
         Message = "Digest grain {Digest} failed during a batch; further failures of this batch are only counted")]

@@ -177,10 +177,13 @@ internal sealed partial class DigestGrain(
         }
 
         static bool IsStale(Entry entry, ClusterMembershipSnapshot snapshot, long now, long ttl) =>
-            now - entry.RefreshedAtUtcTicks >= ttl || SiloLiveness.Of(snapshot, entry.Holder.Silo) == HolderLiveness.Gone;
+            now - entry.RefreshedAtUtcTicks >= ttl
+                || SiloLiveness.Of(snapshot, entry.Holder.Silo) == HolderLiveness.Gone;
     }
 
-    /// <summary>One holder's record as the grain keeps it: the silo's shared holder and when it last advertised.</summary>
+    /// <summary>
+    /// One holder's record as the grain keeps it: the silo's shared holder and when it last advertised.
+    /// </summary>
     private readonly record struct Entry(Holder Holder, long RefreshedAtUtcTicks)
     {
         public HolderRecord ToRecord() => new(Holder, new DateTimeOffset(RefreshedAtUtcTicks, TimeSpan.Zero));

@@ -19,7 +19,9 @@ internal sealed class HolderInterner
 
     private readonly ConcurrentDictionary<Holder, Holder> _holders = new();
 
-    /// <summary>Returns the shared instance equal to <paramref name="holder"/>, making it the shared one if none is.</summary>
+    /// <summary>
+    /// Returns the shared instance equal to <paramref name="holder"/>, making it the shared one if none is.
+    /// </summary>
     public Holder Intern(Holder holder)
     {
         ArgumentNullException.ThrowIfNull(holder);

@@ -3,7 +3,8 @@ namespace Spegel.Grains.Holders;
 /// <summary>A holder of one digest and when it last advertised that digest.</summary>
 /// <param name="Holder">The node that holds the content.</param>
 /// <param name="RefreshedAt">
-/// When the holder last advertised the digest. The record expires <see cref="Hosting.IndexOptions.HolderTtl"/> after it.
+/// When the holder last advertised the digest. The record expires <see cref="Hosting.IndexOptions.HolderTtl"/> after
+/// it.
 /// </param>
 [GenerateSerializer]
 [Immutable]

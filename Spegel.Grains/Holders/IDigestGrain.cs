@@ -19,7 +19,9 @@ public interface IDigestGrain : IGrainWithStringKey
     /// <exception cref="ArgumentNullException"><paramref name="holder"/> is <see langword="null"/>.</exception>
     Task AdvertiseAsync(Holder holder);
 
-    /// <summary>Removes the record of <paramref name="node"/>. Withdrawing a node that holds nothing is not an error.</summary>
+    /// <summary>
+    /// Removes the record of <paramref name="node"/>. Withdrawing a node that holds nothing is not an error.
+    /// </summary>
     /// <param name="node">The node's name, as in <see cref="Holder.Node"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="node"/> is null or empty.</exception>
     Task WithdrawAsync(string node);

@@ -16,7 +16,9 @@ public static class GrainsServiceCollectionExtensions
     /// <param name="services">The silo's services.</param>
     /// <param name="configure">Changes to the index options, if any.</param>
     /// <returns><paramref name="services"/>, for chaining.</returns>
-    public static IServiceCollection AddSpegelGrains(this IServiceCollection services, Action<IndexOptions>? configure = null)
+    public static IServiceCollection AddSpegelGrains(
+        this IServiceCollection services,
+        Action<IndexOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 
@@ -30,7 +32,8 @@ public static class GrainsServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddKeyedSingleton(IndexTimeProvider.Key, static (provider, _) => provider.GetRequiredService<TimeProvider>());
+        services.TryAddKeyedSingleton(
+            IndexTimeProvider.Key, static (provider, _) => provider.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<HolderInterner>();
         return services;
     }

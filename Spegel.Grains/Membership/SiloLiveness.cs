@@ -24,6 +24,8 @@ internal static class SiloLiveness
             };
         }
 
-        return snapshot.Members.Keys.Any(known => known.IsSuccessorOf(silo)) ? HolderLiveness.Gone : HolderLiveness.Hidden;
+        return snapshot.Members.Keys.Any(known => known.IsSuccessorOf(silo))
+            ? HolderLiveness.Gone
+            : HolderLiveness.Hidden;
     }
 }

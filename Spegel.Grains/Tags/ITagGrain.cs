@@ -25,7 +25,9 @@ public interface ITagGrain : IGrainWithStringKey
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     Task RefreshAsync(Holder holder, TagTarget target);
 
-    /// <summary>Removes the claim of <paramref name="node"/>. Withdrawing a node without a claim is not an error.</summary>
+    /// <summary>
+    /// Removes the claim of <paramref name="node"/>. Withdrawing a node without a claim is not an error.
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="node"/> is null or empty.</exception>
     Task WithdrawAsync(string node);
 

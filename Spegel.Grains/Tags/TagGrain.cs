@@ -171,7 +171,11 @@ internal sealed partial class TagGrain(
             DelayDeactivation(TimeSpan.Zero);
         }
 
-        static bool IsStale(TagAdvertisement claim, ClusterMembershipSnapshot snapshot, DateTimeOffset now, TimeSpan ttl) =>
+        static bool IsStale(
+            TagAdvertisement claim,
+            ClusterMembershipSnapshot snapshot,
+            DateTimeOffset now,
+            TimeSpan ttl) =>
             now - claim.RefreshedAt >= ttl || SiloLiveness.Of(snapshot, claim.Holder.Silo) == HolderLiveness.Gone;
     }
 
@@ -185,7 +189,12 @@ internal sealed partial class TagGrain(
 
     [LoggerMessage(EventId = GrainsEventIds.TagMoved, EventName = "TagMoved", Level = LogLevel.Debug,
         Message = "Node {Node} moved {Tag} from {PreviousDigest} to {Digest}")]
-    private static partial void LogDebugTagMoved(ILogger logger, string tag, string node, string previousDigest, string digest);
+    private static partial void LogDebugTagMoved(
+        ILogger logger,
+        string tag,
+        string node,
+        string previousDigest,
+        string digest);
 
     [LoggerMessage(EventId = GrainsEventIds.TagClaimsDropped, EventName = "TagClaimsDropped", Level = LogLevel.Debug,
         Message = "Dropped {Count} expired or dead claims of {Tag}")]

@@ -6,7 +6,8 @@ namespace Spegel.Registry.Containerd;
 
 internal sealed partial class ContainerdContentStore
 {
-    // Index → index → manifest → blob is the deepest nesting images use in practice; deeper documents are not followed.
+    // Index → index → manifest → blob is the deepest nesting images use in practice; deeper documents are not
+    // followed.
     private const int MaxWalkDepth = 4;
 
     /// <inheritdoc/>
@@ -15,7 +16,8 @@ internal sealed partial class ContainerdContentStore
     /// index and manifest not seen before. Images whose target is absent are left out. Throws
     /// <see cref="ContainerdUnavailableException"/> when containerd cannot be asked.
     /// </remarks>
-    public async IAsyncEnumerable<ImageRecord> ListImagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ImageRecord> ListImagesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var images = await _client.ListImagesAsync(cancellationToken);
         var present = new Dictionary<Digest, long>();
@@ -28,7 +30,10 @@ internal sealed partial class ContainerdContentStore
         foreach (var image in images)
         {
             names.Add(image.Name);
-            var record = await WalkAsync(image, (digest, _) => ValueTask.FromResult<long?>(present.TryGetValue(digest, out var size) ? size : null), cancellationToken);
+            var record = await WalkAsync(
+                image,
+                (digest, _) => ValueTask.FromResult<long?>(present.TryGetValue(digest, out var size) ? size : null),
+                cancellationToken);
             if (record is not null)
             {
                 yield return record;
@@ -72,7 +77,8 @@ internal sealed partial class ContainerdContentStore
         {
             contents.Add(descriptor);
             Remember(descriptor);
-            if (depth >= MaxWalkDepth || !(OciMediaTypes.IsIndex(descriptor.MediaType) || OciMediaTypes.IsManifest(descriptor.MediaType)))
+            if (depth >= MaxWalkDepth
+                || !(OciMediaTypes.IsIndex(descriptor.MediaType) || OciMediaTypes.IsManifest(descriptor.MediaType)))
             {
                 return;
             }
@@ -92,7 +98,9 @@ internal sealed partial class ContainerdContentStore
         (await _client.GetContentInfoAsync(digest, cancellationToken))?.Size;
 
     /// <summary>The descriptors an index or manifest points at; empty when it cannot be read or parsed.</summary>
-    private async ValueTask<IReadOnlyList<ContentDescriptor>> GetChildrenAsync(ContentDescriptor document, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<ContentDescriptor>> GetChildrenAsync(
+        ContentDescriptor document,
+        CancellationToken cancellationToken)
     {
         if (_children.TryGetValue(document.Digest, out var cached))
         {
@@ -101,14 +109,16 @@ internal sealed partial class ContainerdContentStore
 
         if (document.Size > OciMediaTypes.MaxManifestSize)
         {
-            LogWarningManifestUnreadable(_logger, document.Digest.Value, $"larger than {OciMediaTypes.MaxManifestSize} bytes");
+            LogWarningManifestUnreadable(
+                _logger, document.Digest.Value, $"larger than {OciMediaTypes.MaxManifestSize} bytes");
             return [];
         }
 
         var bytes = await ReadSmallBlobAsync(document.Digest, document.Size, cancellationToken);
         if (bytes is null || !ManifestReferences.TryParse(bytes, document.MediaType, out var children))
         {
-            LogWarningManifestUnreadable(_logger, document.Digest.Value, bytes is null ? "it could not be read" : "it is not valid JSON");
+            LogWarningManifestUnreadable(
+                _logger, document.Digest.Value, bytes is null ? "it could not be read" : "it is not valid JSON");
             return [];
         }
 
@@ -121,7 +131,9 @@ internal sealed partial class ContainerdContentStore
         return children;
     }
 
-    /// <summary>Reads a whole small blob, from its file when visible, else through containerd; null when it is gone.</summary>
+    /// <summary>
+    /// Reads a whole small blob, from its file when visible, else through containerd; null when it is gone.
+    /// </summary>
     private async ValueTask<byte[]?> ReadSmallBlobAsync(Digest digest, long size, CancellationToken cancellationToken)
     {
         try
@@ -142,7 +154,8 @@ internal sealed partial class ContainerdContentStore
             await stream.ReadExactlyAsync(buffer, cancellationToken);
             return buffer;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not ContainerdUnavailableException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException
+            && ex is not ContainerdUnavailableException)
         {
             // Collected or deleted while being read: it is simply not there any more.
             return null;

@@ -75,7 +75,9 @@ internal sealed partial class ContainerdContentStore
     }
 
     /// <summary>The next event, or <see langword="null"/> when the subscription broke or was cancelled.</summary>
-    private static async ValueTask<ContainerdEvent?> NextEventAsync(IAsyncEnumerator<ContainerdEvent> events, CancellationToken cancellationToken)
+    private static async ValueTask<ContainerdEvent?> NextEventAsync(
+        IAsyncEnumerator<ContainerdEvent> events,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -122,8 +124,12 @@ internal sealed partial class ContainerdContentStore
         }
     }
 
-    /// <summary>What one event means for the consumer; a lookup that fails is skipped (a later resync repairs it).</summary>
-    private async IAsyncEnumerable<StoreChange> ToChangesAsync(ContainerdEvent containerdEvent, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// What one event means for the consumer; a lookup that fails is skipped (a later resync repairs it).
+    /// </summary>
+    private async IAsyncEnumerable<StoreChange> ToChangesAsync(
+        ContainerdEvent containerdEvent,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         StoreChange? added = null;
         StoreChange? removed = null;
@@ -134,11 +140,13 @@ internal sealed partial class ContainerdContentStore
                 case ContainerdEventKind.ImageCreated or ContainerdEventKind.ImageUpdated:
                     _imageContents.TryGetValue(containerdEvent.Subject, out var before);
                     added = await ImageAddedAsync(containerdEvent.Subject, cancellationToken);
-                    removed = await ContentReleasedAsync(containerdEvent.Subject, before, tagRemoved: false, cancellationToken);
+                    removed = await ContentReleasedAsync(
+                        containerdEvent.Subject, before, tagRemoved: false, cancellationToken);
                     break;
                 case ContainerdEventKind.ImageDeleted:
                     _imageContents.TryRemove(containerdEvent.Subject, out var deleted);
-                    removed = await ContentReleasedAsync(containerdEvent.Subject, deleted, tagRemoved: true, cancellationToken);
+                    removed = await ContentReleasedAsync(
+                        containerdEvent.Subject, deleted, tagRemoved: true, cancellationToken);
                     break;
                 case ContainerdEventKind.ContentDeleted:
                     removed = ContentDeleted(containerdEvent.Subject);
@@ -182,13 +190,19 @@ internal sealed partial class ContainerdContentStore
         bool tagRemoved,
         CancellationToken cancellationToken)
     {
-        IReadOnlyList<ContentDescriptor> released = before is null ? [] : await ExceptReferencedAsync(before, cancellationToken);
+        IReadOnlyList<ContentDescriptor> released = before is null
+            ? []
+            : await ExceptReferencedAsync(before, cancellationToken);
         IReadOnlyList<ImageName> tags = tagRemoved && ImageName.TryParse(imageName, out var name) ? [name] : [];
         return released.Count == 0 && tags.Count == 0 ? null : new StoreChange(StoreChangeKind.Removed, tags, released);
     }
 
-    /// <summary>Leaves out every descriptor that some current image still references (walking images not walked yet).</summary>
-    private async ValueTask<IReadOnlyList<ContentDescriptor>> ExceptReferencedAsync(IReadOnlyList<ContentDescriptor> candidates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leaves out every descriptor that some current image still references (walking images not walked yet).
+    /// </summary>
+    private async ValueTask<IReadOnlyList<ContentDescriptor>> ExceptReferencedAsync(
+        IReadOnlyList<ContentDescriptor> candidates,
+        CancellationToken cancellationToken)
     {
         var referenced = new HashSet<Digest>();
         foreach (var image in await _client.ListImagesAsync(cancellationToken))

@@ -23,7 +23,8 @@ namespace Spegel.Registry.Containerd;
 /// or that appeared after the last walk without an event, is reported with no media type.
 /// </para>
 /// <para>
-/// When containerd is unreachable, lookups answer "absent" at once for <see cref="ContainerdStoreOptions.RetryUnreachableAfter"/>
+/// When containerd is unreachable, lookups answer "absent" at once for
+/// <see cref="ContainerdStoreOptions.RetryUnreachableAfter"/>
 /// so the endpoint can answer a fast 404; the outage is logged once by the client.
 /// </para>
 /// </remarks>
@@ -42,11 +43,14 @@ internal sealed partial class ContainerdContentStore : IContentStore, IDisposabl
     /// <summary>Descriptors (size and media type) of every digest seen while walking images.</summary>
     private readonly ConcurrentDictionary<Digest, ContentDescriptor> _known = new();
 
-    /// <summary>The parsed children of indexes and manifests; content is immutable, so entries never go stale.</summary>
+    /// <summary>
+    /// The parsed children of indexes and manifests; content is immutable, so entries never go stale.
+    /// </summary>
     private readonly ConcurrentDictionary<Digest, IReadOnlyList<ContentDescriptor>> _children = new();
 
     /// <summary>The content under each image name at its last walk; what an image delete may have released.</summary>
-    private readonly ConcurrentDictionary<string, IReadOnlyList<ContentDescriptor>> _imageContents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ContentDescriptor>> _imageContents = new(
+        StringComparer.Ordinal);
 
     private readonly SemaphoreSlim _warmUpGate = new(1, 1);
     private volatile bool _isWarm;
@@ -130,7 +134,11 @@ internal sealed partial class ContainerdContentStore : IContentStore, IDisposabl
             return null;
         }
 
-        var target = image.Target with { Size = size, MediaType = image.Target.MediaType ?? _known.GetValueOrDefault(image.Target.Digest)?.MediaType };
+        var target = image.Target with
+        {
+            Size = size,
+            MediaType = image.Target.MediaType ?? _known.GetValueOrDefault(image.Target.Digest)?.MediaType
+        };
         Remember(target);
         return target;
     }
@@ -141,7 +149,8 @@ internal sealed partial class ContainerdContentStore : IContentStore, IDisposabl
         try
         {
             var version = await _client.GetVersionAsync(cancellationToken);
-            return new StoreHealth(true, $"containerd {version} at {_client.SocketPath}, namespace {_client.Namespace}");
+            return new StoreHealth(
+                true, $"containerd {version} at {_client.SocketPath}, namespace {_client.Namespace}");
         }
         catch (ContainerdUnavailableException ex)
         {
@@ -177,7 +186,11 @@ internal sealed partial class ContainerdContentStore : IContentStore, IDisposabl
         return info.Size;
     }
 
-    private async ValueTask<Stream?> TryOpenReadAsync(Digest digest, long offset, long size, CancellationToken cancellationToken)
+    private async ValueTask<Stream?> TryOpenReadAsync(
+        Digest digest,
+        long offset,
+        long size,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -222,7 +235,9 @@ internal sealed partial class ContainerdContentStore : IContentStore, IDisposabl
             (_, existing) => descriptor.MediaType is null ? existing with { Size = descriptor.Size } : descriptor);
     }
 
-    /// <summary>Walks every image once, the first time a lookup needs media types, so they are known from the start.</summary>
+    /// <summary>
+    /// Walks every image once, the first time a lookup needs media types, so they are known from the start.
+    /// </summary>
     private async ValueTask WarmUpAsync(CancellationToken cancellationToken)
     {
         if (_isWarm)

@@ -21,7 +21,9 @@ internal sealed class ContainerdReadStream : Stream
 
     /// <summary>Wraps a call whose first chunk has already been received.</summary>
     /// <param name="call">The call; the stream owns and disposes it.</param>
-    /// <param name="firstChunk">The first chunk, already checked to start at <paramref name="offset"/>; the stream owns it.</param>
+    /// <param name="firstChunk">
+    /// The first chunk, already checked to start at <paramref name="offset"/>; the stream owns it.
+    /// </param>
     /// <param name="offset">The offset the read started at.</param>
     /// <param name="size">The whole blob's size.</param>
     /// <param name="offsetBase">
@@ -29,7 +31,12 @@ internal sealed class ContainerdReadStream : Stream
     /// requested offset rather than from the start of the blob, so this is the requested offset for it and 0 for a
     /// daemon that reports offsets in the blob.
     /// </param>
-    public ContainerdReadStream(AsyncServerStreamingCall<ReadContentChunk> call, ReadContentChunk firstChunk, long offset, long size, long offsetBase)
+    public ContainerdReadStream(
+        AsyncServerStreamingCall<ReadContentChunk> call,
+        ReadContentChunk firstChunk,
+        long offset,
+        long size,
+        long offsetBase)
     {
         _call = call;
         _chunk = firstChunk;
@@ -135,13 +142,15 @@ internal sealed class ContainerdReadStream : Stream
         {
             hasNext = await _call.ResponseStream.MoveNext(cancellationToken);
         }
-        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled
+            && cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException(cancellationToken);
         }
         catch (RpcException ex)
         {
-            throw new IOException($"containerd's read stream failed at offset {expectedOffset} of {_end}: {ex.Status.Detail}", ex);
+            throw new IOException(
+                $"containerd's read stream failed at offset {expectedOffset} of {_end}: {ex.Status.Detail}", ex);
         }
 
         if (!hasNext)
@@ -150,11 +159,13 @@ internal sealed class ContainerdReadStream : Stream
         }
 
         var response = _call.ResponseStream.Current;
-        if (_offsetBase + response.Offset != expectedOffset || response.Length == 0 || expectedOffset + response.Length > _end)
+        if (_offsetBase + response.Offset != expectedOffset || response.Length == 0
+            || expectedOffset + response.Length > _end)
         {
             response.Release();
             throw new IOException(
-                $"containerd's read stream sent {response.Length} bytes at offset {_offsetBase + response.Offset}; expected offset {expectedOffset} of {_end}.");
+                $"containerd's read stream sent {response.Length} bytes at offset {_offsetBase + response.Offset}; "
+                + $"expected offset {expectedOffset} of {_end}.");
         }
 
         _position = expectedOffset;

@@ -14,7 +14,9 @@ public static class ContainerdServiceCollectionExtensions
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the options; see <see cref="ContainerdStoreOptions"/> for the defaults.</param>
     /// <returns>The same service collection.</returns>
-    public static IServiceCollection AddContainerdContentStore(this IServiceCollection services, Action<ContainerdStoreOptions>? configure = null)
+    public static IServiceCollection AddContainerdContentStore(
+        this IServiceCollection services,
+        Action<ContainerdStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
 

@@ -6,7 +6,9 @@ public sealed record ContainerdStoreOptions
     /// <summary>containerd's gRPC Unix socket. Default <c>/run/containerd/containerd.sock</c>.</summary>
     public string SocketPath { get; set; } = "/run/containerd/containerd.sock";
 
-    /// <summary>The containerd namespace whose images are served and advertised. Default <c>k8s.io</c>, the CRI's.</summary>
+    /// <summary>
+    /// The containerd namespace whose images are served and advertised. Default <c>k8s.io</c>, the CRI's.
+    /// </summary>
     public string Namespace { get; set; } = "k8s.io";
 
     /// <summary>

@@ -29,10 +29,15 @@ internal static class EventTopics
         {
             return envelope.Topic switch
             {
-                ImageCreate => new ContainerdEvent(ContainerdEventKind.ImageCreated, Api.Events.ImageCreate.Parser.ParseFrom(payload.Value).Name),
-                ImageUpdate => new ContainerdEvent(ContainerdEventKind.ImageUpdated, Api.Events.ImageUpdate.Parser.ParseFrom(payload.Value).Name),
-                ImageDelete => new ContainerdEvent(ContainerdEventKind.ImageDeleted, Api.Events.ImageDelete.Parser.ParseFrom(payload.Value).Name),
-                ContentDelete => new ContainerdEvent(ContainerdEventKind.ContentDeleted, Api.Events.ContentDelete.Parser.ParseFrom(payload.Value).Digest),
+                ImageCreate => new ContainerdEvent(
+                    ContainerdEventKind.ImageCreated, Api.Events.ImageCreate.Parser.ParseFrom(payload.Value).Name),
+                ImageUpdate => new ContainerdEvent(
+                    ContainerdEventKind.ImageUpdated, Api.Events.ImageUpdate.Parser.ParseFrom(payload.Value).Name),
+                ImageDelete => new ContainerdEvent(
+                    ContainerdEventKind.ImageDeleted, Api.Events.ImageDelete.Parser.ParseFrom(payload.Value).Name),
+                ContentDelete => new ContainerdEvent(
+                    ContainerdEventKind.ContentDeleted,
+                    Api.Events.ContentDelete.Parser.ParseFrom(payload.Value).Digest),
                 _ => null,
             };
         }

@@ -40,7 +40,10 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     private readonly Events.EventsClient _events;
     private readonly VersionClient _version;
 
-    public GrpcContainerdClient(IOptions<ContainerdStoreOptions> options, TimeProvider timeProvider, ILogger<GrpcContainerdClient> logger)
+    public GrpcContainerdClient(
+        IOptions<ContainerdStoreOptions> options,
+        TimeProvider timeProvider,
+        ILogger<GrpcContainerdClient> logger)
     {
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -86,7 +89,8 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
         ThrowIfKnownUnreachable();
         try
         {
-            var response = await _content.InfoAsync(new InfoRequest { Digest = digest.Value }, UnaryOptions(cancellationToken));
+            var response = await _content.InfoAsync(
+                new InfoRequest { Digest = digest.Value }, UnaryOptions(cancellationToken));
             MarkReachable();
             return new ContainerdContentInfo(digest, response.Info.Size);
         }
@@ -102,7 +106,8 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ContainerdContentInfo> ListContentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ContainerdContentInfo> ListContentAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ThrowIfKnownUnreachable();
         using var call = _content.List(new ListContentRequest(), ListOptions(cancellationToken));
@@ -144,7 +149,8 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
 
             // containerd 1.6 numbers response offsets from the requested offset; later versions may use blob offsets.
             var offsetBase = first?.Offset == offset ? 0 : offset;
-            if (first is null || offsetBase + first.Offset != offset || first.Length == 0 || offset + first.Length > size)
+            if (first is null || offsetBase + first.Offset != offset || first.Length == 0
+                || offset + first.Length > size)
             {
                 first?.Release();
                 call.Dispose();
@@ -203,7 +209,8 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ContainerdEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ContainerdEvent> SubscribeAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var request = new SubscribeRequest();
         foreach (var topic in EventTopics.All)
@@ -264,7 +271,9 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     private CallOptions ListOptions(CancellationToken cancellationToken) =>
         new(_headers, _timeProvider.GetUtcNow().UtcDateTime + ListTimeout, cancellationToken);
 
-    private async Task<ReadContentChunk?> ReadFirstChunkAsync(AsyncServerStreamingCall<ReadContentChunk> call, CancellationToken cancellationToken)
+    private async Task<ReadContentChunk?> ReadFirstChunkAsync(
+        AsyncServerStreamingCall<ReadContentChunk> call,
+        CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(_options.CallTimeout, _timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -274,9 +283,11 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
             MarkReachable();
             return hasFirst ? call.ResponseStream.Current : null;
         }
-        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested
+            && !cancellationToken.IsCancellationRequested)
         {
-            throw Failed(new RpcException(new Status(StatusCode.DeadlineExceeded, "No data within the call timeout.", ex)));
+            throw Failed(new RpcException(
+                new Status(StatusCode.DeadlineExceeded, "No data within the call timeout.", ex)));
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.NotFound)
         {
@@ -307,7 +318,8 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
     {
         if (_circuit.IsOpen)
         {
-            throw new ContainerdUnavailableException($"containerd at {_options.SocketPath} is not reachable (retrying shortly).");
+            throw new ContainerdUnavailableException(
+                $"containerd at {_options.SocketPath} is not reachable (retrying shortly).");
         }
     }
 
@@ -332,22 +344,36 @@ internal sealed partial class GrpcContainerdClient : IContainerdClient, IDisposa
                 LogErrorUnreachable(_logger, _options.SocketPath, ex.Status.Detail, ex);
             }
 
-            return new ContainerdUnavailableException($"containerd at {_options.SocketPath} is not reachable: {ex.Status.Detail}", ex);
+            return new ContainerdUnavailableException(
+                $"containerd at {_options.SocketPath} is not reachable: {ex.Status.Detail}", ex);
         }
 
         LogWarningCallFailed(_logger, _options.SocketPath, ex.StatusCode, ex.Status.Detail, ex);
-        return new ContainerdUnavailableException($"containerd at {_options.SocketPath} failed a call: {ex.StatusCode} {ex.Status.Detail}", ex);
+        return new ContainerdUnavailableException(
+            $"containerd at {_options.SocketPath} failed a call: {ex.StatusCode} {ex.Status.Detail}", ex);
     }
 
-    [LoggerMessage(EventId = ContainerdEventIds.Unreachable, EventName = nameof(ContainerdEventIds.Unreachable), Level = LogLevel.Error,
+    [LoggerMessage(EventId = ContainerdEventIds.Unreachable, EventName = nameof(ContainerdEventIds.Unreachable),
+        Level = LogLevel.Error,
         Message = "containerd at {SocketPath} is not reachable; lookups answer 'not found' until it is back: {Detail}")]
-    private static partial void LogErrorUnreachable(ILogger logger, string socketPath, string detail, Exception exception);
+    private static partial void LogErrorUnreachable(
+        ILogger logger,
+        string socketPath,
+        string detail,
+        Exception exception);
 
-    [LoggerMessage(EventId = ContainerdEventIds.Reachable, EventName = nameof(ContainerdEventIds.Reachable), Level = LogLevel.Information,
+    [LoggerMessage(EventId = ContainerdEventIds.Reachable, EventName = nameof(ContainerdEventIds.Reachable),
+        Level = LogLevel.Information,
         Message = "containerd at {SocketPath} is reachable again")]
     private static partial void LogInformationReachable(ILogger logger, string socketPath);
 
-    [LoggerMessage(EventId = ContainerdEventIds.CallFailed, EventName = nameof(ContainerdEventIds.CallFailed), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = ContainerdEventIds.CallFailed, EventName = nameof(ContainerdEventIds.CallFailed),
+        Level = LogLevel.Warning,
         Message = "containerd at {SocketPath} failed a call with {StatusCode}: {Detail}")]
-    private static partial void LogWarningCallFailed(ILogger logger, string socketPath, StatusCode statusCode, string detail, Exception exception);
+    private static partial void LogWarningCallFailed(
+        ILogger logger,
+        string socketPath,
+        StatusCode statusCode,
+        string detail,
+        Exception exception);
 }

@@ -12,7 +12,10 @@ internal static class ManifestReferences
     /// Descriptors with a malformed or unsupported digest are left out. Returns <see langword="false"/> when the
     /// bytes are not a JSON document of that shape.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> json, string? mediaType, out IReadOnlyList<ContentDescriptor> children)
+    public static bool TryParse(
+        ReadOnlySpan<byte> json,
+        string? mediaType,
+        out IReadOnlyList<ContentDescriptor> children)
     {
         children = [];
         ManifestDocument? document;

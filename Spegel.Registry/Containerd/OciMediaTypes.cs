@@ -1,6 +1,8 @@
 namespace Spegel.Registry.Containerd;
 
-/// <summary>The media types of the documents an image walk reads: OCI and Docker schema 2 indexes and manifests.</summary>
+/// <summary>
+/// The media types of the documents an image walk reads: OCI and Docker schema 2 indexes and manifests.
+/// </summary>
 internal static class OciMediaTypes
 {
     public const string OciIndex = "application/vnd.oci.image.index.v1+json";

@@ -11,7 +11,9 @@ internal sealed class ReadContentChunk
 {
     private byte[]? _buffer;
 
-    /// <summary>Takes ownership of <paramref name="buffer"/>, whose first <paramref name="length"/> bytes are the data.</summary>
+    /// <summary>
+    /// Takes ownership of <paramref name="buffer"/>, whose first <paramref name="length"/> bytes are the data.
+    /// </summary>
     /// <param name="offset">The offset containerd reported for the data.</param>
     /// <param name="buffer">A rented array, or <see langword="null"/> when the message carried no data.</param>
     /// <param name="length">How many bytes of <paramref name="buffer"/> are data.</param>
@@ -24,7 +26,9 @@ internal sealed class ReadContentChunk
         _buffer = buffer;
     }
 
-    /// <summary>The offset containerd reported (see <see cref="ContainerdReadStream"/> for what it counts from).</summary>
+    /// <summary>
+    /// The offset containerd reported (see <see cref="ContainerdReadStream"/> for what it counts from).
+    /// </summary>
     public long Offset { get; }
 
     /// <summary>How many bytes the message carried.</summary>

@@ -111,7 +111,8 @@ internal static class ReadContentMethod
                 Advance(ref reader, 4);
                 break;
             default:
-                throw new InvalidDataException($"Read response has a field with wire type {tag & 7}, which it never uses.");
+                throw new InvalidDataException(
+                    $"Read response has a field with wire type {tag & 7}, which it never uses.");
         }
     }
 

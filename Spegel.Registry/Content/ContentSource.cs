@@ -34,7 +34,9 @@ public sealed class ContentSource : IAsyncDisposable
         return new ContentSource(descriptor, offset, filePath, null);
     }
 
-    /// <summary>A source backed by a stream that starts at <paramref name="offset"/>; ownership passes to the source.</summary>
+    /// <summary>
+    /// A source backed by a stream that starts at <paramref name="offset"/>; ownership passes to the source.
+    /// </summary>
     public static ContentSource FromStream(ContentDescriptor descriptor, long offset, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);

@@ -10,7 +10,8 @@ public static class ManifestReader
     /// <param name="Descriptor">The child.</param>
     /// <param name="Platform">The child's platform as <c>os/architecture[/variant]</c>, when listed.</param>
     /// <param name="Annotations">The descriptor's annotations (empty when none).</param>
-    public sealed record Child(ContentDescriptor Descriptor, string? Platform, IReadOnlyDictionary<string, string> Annotations);
+    public sealed record Child(
+        ContentDescriptor Descriptor, string? Platform, IReadOnlyDictionary<string, string> Annotations);
 
     /// <summary>
     /// The children of an index (its manifests) or of a manifest (its config, then its layers). Descriptors with a
@@ -57,7 +58,8 @@ public static class ManifestReader
     {
         if (element.ValueKind != JsonValueKind.Object
             || !element.TryGetProperty("digest", out var digestElement)
-            || !Digest.TryParse(digestElement.ValueKind == JsonValueKind.String ? digestElement.GetString() : null, out var digest)
+            || !Digest.TryParse(digestElement.ValueKind == JsonValueKind.String ? digestElement.GetString() : null,
+                out var digest)
             || !element.TryGetProperty("size", out var sizeElement)
             || !sizeElement.TryGetInt64(out var size)
             || size < 0)
@@ -65,10 +67,12 @@ public static class ManifestReader
             return;
         }
 
-        var mediaType = element.TryGetProperty("mediaType", out var mediaTypeElement) && mediaTypeElement.ValueKind == JsonValueKind.String
+        var mediaType = element.TryGetProperty("mediaType", out var mediaTypeElement)
+            && mediaTypeElement.ValueKind == JsonValueKind.String
             ? mediaTypeElement.GetString()
             : null;
-        children.Add(new Child(new ContentDescriptor(digest, size, mediaType), ReadPlatform(element), ReadAnnotations(element)));
+        children.Add(new Child(
+            new ContentDescriptor(digest, size, mediaType), ReadPlatform(element), ReadAnnotations(element)));
     }
 
     private static string? ReadPlatform(JsonElement element)
@@ -79,7 +83,9 @@ public static class ManifestReader
         }
 
         var os = platform.TryGetProperty("os", out var osElement) ? osElement.GetString() : null;
-        var architecture = platform.TryGetProperty("architecture", out var archElement) ? archElement.GetString() : null;
+        var architecture = platform.TryGetProperty("architecture", out var archElement)
+            ? archElement.GetString()
+            : null;
         var variant = platform.TryGetProperty("variant", out var variantElement) ? variantElement.GetString() : null;
         if (os is null || architecture is null)
         {
@@ -91,7 +97,8 @@ public static class ManifestReader
 
     private static IReadOnlyDictionary<string, string> ReadAnnotations(JsonElement element)
     {
-        if (!element.TryGetProperty("annotations", out var annotations) || annotations.ValueKind != JsonValueKind.Object)
+        if (!element.TryGetProperty("annotations", out var annotations)
+            || annotations.ValueKind != JsonValueKind.Object)
         {
             return EmptyAnnotations;
         }

@@ -22,7 +22,8 @@ public enum StoreChangeKind
 /// <param name="Kind">Whether content appeared, disappeared, or the consumer must resynchronise.</param>
 /// <param name="Tags">Image names that now point at content here, or no longer do.</param>
 /// <param name="Digests">Content that appeared or disappeared.</param>
-public sealed record StoreChange(StoreChangeKind Kind, IReadOnlyList<ImageName> Tags, IReadOnlyList<ContentDescriptor> Digests)
+public sealed record StoreChange(
+    StoreChangeKind Kind, IReadOnlyList<ImageName> Tags, IReadOnlyList<ContentDescriptor> Digests)
 {
     /// <summary>The notification that tells a consumer to take a fresh inventory.</summary>
     public static StoreChange Reset { get; } = new(StoreChangeKind.Reset, [], []);

@@ -3,7 +3,9 @@ namespace Spegel.Registry.Distribution;
 /// <summary>How a <c>Range</c> header applies to content of a known size.</summary>
 public enum ByteRangeKind
 {
-    /// <summary>No usable range: absent, syntactically invalid or multi-range. Serve the whole content with 200.</summary>
+    /// <summary>
+    /// No usable range: absent, syntactically invalid or multi-range. Serve the whole content with 200.
+    /// </summary>
     Whole,
 
     /// <summary>One satisfiable range: serve it with 206 and <c>Content-Range</c>.</summary>
@@ -25,12 +27,15 @@ public readonly record struct ByteRange(ByteRangeKind Kind, long Start, long Len
     // A longer header is not a range any client sends; ignoring it (serving the whole body) is what HTTP allows.
     private const int MaxHeaderLength = 64;
 
-    /// <summary>Applies <paramref name="header"/> (may be null or empty) to content of <paramref name="size"/> bytes.</summary>
+    /// <summary>
+    /// Applies <paramref name="header"/> (may be null or empty) to content of <paramref name="size"/> bytes.
+    /// </summary>
     public static ByteRange Parse(ReadOnlySpan<char> header, long size)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         var whole = new ByteRange(ByteRangeKind.Whole, 0, size);
-        if (header.IsEmpty || header.Length > MaxHeaderLength || !header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
+        if (header.IsEmpty || header.Length > MaxHeaderLength
+            || !header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase))
         {
             return whole;
         }

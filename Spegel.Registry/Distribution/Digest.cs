@@ -4,7 +4,8 @@ namespace Spegel.Registry.Distribution;
 
 /// <summary>
 /// A content address in the form <c>algorithm:hex</c>. Only the algorithms this mirror can verify are accepted:
-/// <c>sha256</c> (64 hex digits) and <c>sha512</c> (128 hex digits), lower-case hex only, as the OCI image spec requires.
+/// <c>sha256</c> (64 hex digits) and <c>sha512</c> (128 hex digits), lower-case hex only, as the OCI image spec
+/// requires.
 /// </summary>
 public readonly record struct Digest
 {
@@ -14,7 +15,8 @@ public readonly record struct Digest
         _separator = separator;
     }
 
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create(
+        "0123456789abcdef");
 
     private readonly int _separator;
 
@@ -27,7 +29,9 @@ public readonly record struct Digest
     /// <summary>The lower-case hex part.</summary>
     public string Hex => Value[(_separator + 1)..];
 
-    /// <summary>Parses a digest; returns false for anything malformed or of an algorithm this mirror cannot verify.</summary>
+    /// <summary>
+    /// Parses a digest; returns false for anything malformed or of an algorithm this mirror cannot verify.
+    /// </summary>
     public static bool TryParse([NotNullWhen(true)] string? text, out Digest digest)
     {
         digest = default;

@@ -18,7 +18,9 @@ public static partial class DistributionGrammar
     /// <summary>Whether <paramref name="tag"/> is a valid tag: up to 128 characters of <c>[A-Za-z0-9_.-]</c>.</summary>
     public static bool IsValidTag(ReadOnlySpan<char> tag) => TagPattern().IsMatch(tag);
 
-    /// <summary>Whether <paramref name="host"/> is a registry host as it appears in image names and <c>?ns=</c>.</summary>
+    /// <summary>
+    /// Whether <paramref name="host"/> is a registry host as it appears in image names and <c>?ns=</c>.
+    /// </summary>
     public static bool IsValidRegistryHost(ReadOnlySpan<char> host) =>
         host.Length is > 0 and <= 253 && RegistryHostPattern().IsMatch(host);
 
@@ -31,7 +33,8 @@ public static partial class DistributionGrammar
     private static partial Regex TagPattern();
 
     // A DNS name or IPv4 address with an optional port, or a bracketed IPv6 address with an optional port.
-    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$",
+    [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*"
+        + @"|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$",
         RegexOptions.CultureInvariant)]
     private static partial Regex RegistryHostPattern();
 }

@@ -33,7 +33,8 @@ public static class MediaTypes
     public static bool IsIndex(string? mediaType) => mediaType is OciIndex or DockerManifestList;
 
     /// <summary>Whether the media type is that of an index, manifest list or image manifest.</summary>
-    public static bool IsManifest(string? mediaType) => mediaType is OciIndex or DockerManifestList or OciManifest or DockerManifest;
+    public static bool IsManifest(string? mediaType) =>
+        mediaType is OciIndex or DockerManifestList or OciManifest or DockerManifest;
 
     /// <summary>
     /// Detects the media type of a manifest whose referencing descriptor is unknown: its own <c>mediaType</c> field,

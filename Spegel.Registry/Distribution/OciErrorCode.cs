@@ -15,7 +15,9 @@ public enum OciErrorCode
     /// <summary>The repository name does not follow the distribution grammar.</summary>
     NameInvalid,
 
-    /// <summary>The digest is malformed or of an algorithm this mirror cannot verify, or a tag stood where a digest must.</summary>
+    /// <summary>
+    /// The digest is malformed or of an algorithm this mirror cannot verify, or a tag stood where a digest must.
+    /// </summary>
     DigestInvalid,
 
     /// <summary>The manifest reference is neither a valid tag nor a valid digest.</summary>

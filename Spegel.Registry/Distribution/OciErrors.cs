@@ -23,7 +23,8 @@ public static class OciErrors
         [OciErrorCode.DigestInvalid] = new("DIGEST_INVALID", 400, "provided digest is invalid or unsupported"),
         [OciErrorCode.TagInvalid] = new("TAG_INVALID", 400, "reference is neither a valid tag nor a valid digest"),
         [OciErrorCode.RangeInvalid] = new("RANGE_INVALID", 416, "requested range not satisfiable"),
-        [OciErrorCode.Unsupported] = new("UNSUPPORTED", 405, "the operation is unsupported: this registry is read-only"),
+        [OciErrorCode.Unsupported] = new(
+            "UNSUPPORTED", 405, "the operation is unsupported: this registry is read-only"),
         [OciErrorCode.NotFound] = new("NOT_FOUND", 404, "the path is not part of the registry API"),
         [OciErrorCode.Unknown] = new("UNKNOWN", 500, "unknown error"),
     }.ToFrozenDictionary();

@@ -41,7 +41,8 @@ public static class RegistryRequestParser
         if (rawPath is "/v2" or Prefix)
         {
             return isRead
-                ? new Result(new RegistryRequest(RegistryRoute.ApiVersion, isHead, "", defaultRegistry, null, default), default, null)
+                ? new Result(new RegistryRequest(RegistryRoute.ApiVersion, isHead, "", defaultRegistry, null, default),
+                    default, null)
                 : Fail(OciErrorCode.Unsupported, $"method {method} is not allowed");
         }
 
@@ -101,7 +102,8 @@ public static class RegistryRequestParser
         }
         else
         {
-            return Fail(OciErrorCode.TagInvalid, "a tag is 1 to 128 characters of [A-Za-z0-9_.-], not starting with . or -");
+            return Fail(OciErrorCode.TagInvalid,
+                "a tag is 1 to 128 characters of [A-Za-z0-9_.-], not starting with . or -");
         }
 
         if (ns is not null && !DistributionGrammar.IsValidRegistryHost(ns))
@@ -119,10 +121,12 @@ public static class RegistryRequestParser
 
         static Result Fail(OciErrorCode code, string? detail) => new(null, code, detail);
 
-        static bool HttpMethodIs(string method, string expected) => string.Equals(method, expected, StringComparison.Ordinal);
+        static bool HttpMethodIs(string method, string expected) =>
+            string.Equals(method, expected, StringComparison.Ordinal);
 
         static string DescribeName(ReadOnlySpan<char> name) => name.Length > DistributionGrammar.MaxRepositoryNameLength
-            ? $"the name is {name.Length} characters long; at most {DistributionGrammar.MaxRepositoryNameLength} are allowed"
+            ? $"the name is {name.Length} characters long; "
+                + $"at most {DistributionGrammar.MaxRepositoryNameLength} are allowed"
             : "a name is lower-case path components of [a-z0-9] joined by '.', '_', '__' or '-', separated by '/'";
     }
 }

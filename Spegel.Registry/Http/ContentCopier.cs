@@ -79,7 +79,8 @@ public static class ContentCopier
 #pragma warning disable CA2022 // Avoid inexact read: the zero-byte read is deliberate (see above).
                     await source.ReadAsync(Memory<byte>.Empty, cancellationToken);
 #pragma warning restore CA2022
-                    read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count - copied)), cancellationToken);
+                    read = await source.ReadAsync(
+                        buffer.AsMemory(0, (int)Math.Min(buffer.Length, count - copied)), cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -113,7 +114,10 @@ public static class ContentCopier
     }
 
     /// <summary>Writes one chunk and flushes it; maps a failing client onto an outcome.</summary>
-    public static async ValueTask<CopyOutcome> WriteAsync(PipeWriter destination, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    public static async ValueTask<CopyOutcome> WriteAsync(
+        PipeWriter destination,
+        ReadOnlyMemory<byte> chunk,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         try

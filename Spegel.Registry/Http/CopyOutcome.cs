@@ -1,6 +1,8 @@
 namespace Spegel.Registry.Http;
 
-/// <summary>How a body copy ended. Copy loops return it instead of throwing, so the caller decides what follows.</summary>
+/// <summary>
+/// How a body copy ended. Copy loops return it instead of throwing, so the caller decides what follows.
+/// </summary>
 public enum CopyOutcome
 {
     /// <summary>Every byte asked for was sent.</summary>

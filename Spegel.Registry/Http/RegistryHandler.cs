@@ -162,14 +162,18 @@ public sealed partial class RegistryHandler(
     /// Serves a manifest whose referencing descriptor the store does not know: its media type comes from its own
     /// content. Manifests are small (at most <see cref="MediaTypes.MaxManifestSize"/>), so it is read whole.
     /// </summary>
-    private async Task<Decision> ServeUntypedManifestAsync(HttpContext context, RegistryRequest request, ContentDescriptor descriptor)
+    private async Task<Decision> ServeUntypedManifestAsync(
+        HttpContext context,
+        RegistryRequest request,
+        ContentDescriptor descriptor)
     {
         var cancellationToken = context.RequestAborted;
         var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(descriptor.Size, 1));
         try
         {
             var length = await ReadWholeAsync(descriptor, buffer, cancellationToken);
-            if (length != descriptor.Size || !MediaTypes.TryDetectManifestMediaType(buffer.AsSpan(0, length), out var mediaType))
+            if (length != descriptor.Size
+                || !MediaTypes.TryDetectManifestMediaType(buffer.AsSpan(0, length), out var mediaType))
             {
                 return await ServeMissAsync(context, request, OciErrorCode.ManifestUnknown);
             }
@@ -191,7 +195,10 @@ public sealed partial class RegistryHandler(
         }
     }
 
-    private async Task<int> ReadWholeAsync(ContentDescriptor descriptor, byte[] buffer, CancellationToken cancellationToken)
+    private async Task<int> ReadWholeAsync(
+        ContentDescriptor descriptor,
+        byte[] buffer,
+        CancellationToken cancellationToken)
     {
         await using var source = await store.OpenAsync(descriptor.Digest, 0, cancellationToken);
         if (source is null)
@@ -202,11 +209,13 @@ public sealed partial class RegistryHandler(
         var size = (int)descriptor.Size;
         if (source.FilePath is not null)
         {
-            using var file = File.OpenHandle(source.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = File.OpenHandle(
+                source.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             return await RandomAccess.ReadAsync(file, buffer.AsMemory(0, size), 0, cancellationToken);
         }
 
-        return await source.Stream!.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
+        return await source.Stream!.ReadAtLeastAsync(
+            buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
     }
 
     private async Task<Decision> ServeBlobAsync(HttpContext context, RegistryRequest request)
@@ -236,7 +245,8 @@ public sealed partial class RegistryHandler(
         if (range.Kind == ByteRangeKind.Unsatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{descriptor.Size}";
-            await OciErrorWriter.WriteAsync(context, OciErrorCode.RangeInvalid, $"the content is {descriptor.Size} bytes long");
+            await OciErrorWriter.WriteAsync(
+                context, OciErrorCode.RangeInvalid, $"the content is {descriptor.Size} bytes long");
             return new Decision("local", "range not satisfiable");
         }
 
@@ -250,7 +260,10 @@ public sealed partial class RegistryHandler(
         await using var source = await store.OpenAsync(descriptor.Digest, range.Start, context.RequestAborted);
         if (source is null)
         {
-            return await ServeMissAsync(context, request, request.Route == RegistryRoute.Blob ? OciErrorCode.BlobUnknown : OciErrorCode.ManifestUnknown);
+            return await ServeMissAsync(
+                context,
+                request,
+                request.Route == RegistryRoute.Blob ? OciErrorCode.BlobUnknown : OciErrorCode.ManifestUnknown);
         }
 
         SetContentHeaders(response, request, descriptor, contentType);
@@ -267,7 +280,10 @@ public sealed partial class RegistryHandler(
         return Decision.Local;
     }
 
-    private static async Task<(CopyOutcome Outcome, long Copied)> CopyAsync(HttpContext context, ContentSource source, long count)
+    private static async Task<(CopyOutcome Outcome, long Copied)> CopyAsync(
+        HttpContext context,
+        ContentSource source,
+        long count)
     {
         var body = context.Response.BodyWriter;
         await context.Response.StartAsync(context.RequestAborted);
@@ -279,7 +295,8 @@ public sealed partial class RegistryHandler(
         Microsoft.Win32.SafeHandles.SafeFileHandle file;
         try
         {
-            file = File.OpenHandle(source.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            file = File.OpenHandle(
+                source.FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -308,7 +325,9 @@ public sealed partial class RegistryHandler(
         }
         else
         {
-            detail = mirror is null ? "not in this node's store" : "not in this node's store; peer requests are not forwarded";
+            detail = mirror is null
+                ? "not in this node's store"
+                : "not in this node's store; peer requests are not forwarded";
         }
 
         LogNotFound(logger, request.Route, request.Repository, request.Reference, detail);
@@ -318,7 +337,11 @@ public sealed partial class RegistryHandler(
         return new Decision("miss", detail);
     }
 
-    private static void SetContentHeaders(HttpResponse response, RegistryRequest request, ContentDescriptor descriptor, string contentType)
+    private static void SetContentHeaders(
+        HttpResponse response,
+        RegistryRequest request,
+        ContentDescriptor descriptor,
+        string contentType)
     {
         var headers = response.Headers;
         response.ContentType = contentType;
@@ -365,7 +388,8 @@ public sealed partial class RegistryHandler(
 
         foreach (var tag in tags)
         {
-            if (tag.Equals(EntityTagHeaderValue.Any) || tag.Tag.AsSpan().Trim('"').SequenceEqual(descriptor.Digest.Value))
+            if (tag.Equals(EntityTagHeaderValue.Any)
+                || tag.Tag.AsSpan().Trim('"').SequenceEqual(descriptor.Digest.Value))
             {
                 context.Response.StatusCode = StatusCodes.Status304NotModified;
                 return true;
@@ -375,27 +399,57 @@ public sealed partial class RegistryHandler(
         return false;
     }
 
-    [LoggerMessage(EventId = RegistryEventIds.RequestRejected, EventName = nameof(RegistryEventIds.RequestRejected), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = RegistryEventIds.RequestRejected, EventName = nameof(RegistryEventIds.RequestRejected),
+        Level = LogLevel.Debug,
         Message = "Rejected {Method} request: {Error} ({Detail})")]
     private static partial void LogRequestRejected(ILogger logger, string method, OciErrorCode error, string? detail);
 
-    [LoggerMessage(EventId = RegistryEventIds.ServingLocal, EventName = nameof(RegistryEventIds.ServingLocal), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = RegistryEventIds.ServingLocal, EventName = nameof(RegistryEventIds.ServingLocal),
+        Level = LogLevel.Debug,
         Message = "Serving {Route} {Repository}:{Reference} ({Digest}) from the local store")]
-    private static partial void LogServingLocal(ILogger logger, RegistryRoute route, string repository, string reference, Digest digest);
+    private static partial void LogServingLocal(
+        ILogger logger,
+        RegistryRoute route,
+        string repository,
+        string reference,
+        Digest digest);
 
-    [LoggerMessage(EventId = RegistryEventIds.NotFound, EventName = nameof(RegistryEventIds.NotFound), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = RegistryEventIds.NotFound, EventName = nameof(RegistryEventIds.NotFound),
+        Level = LogLevel.Debug,
         Message = "Not found: {Route} {Repository}:{Reference} ({Detail})")]
-    private static partial void LogNotFound(ILogger logger, RegistryRoute route, string repository, string reference, string detail);
+    private static partial void LogNotFound(
+        ILogger logger,
+        RegistryRoute route,
+        string repository,
+        string reference,
+        string detail);
 
-    [LoggerMessage(EventId = RegistryEventIds.CopyIncomplete, EventName = nameof(RegistryEventIds.CopyIncomplete), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = RegistryEventIds.CopyIncomplete, EventName = nameof(RegistryEventIds.CopyIncomplete),
+        Level = LogLevel.Debug,
         Message = "Body of {Digest} ended with {Outcome} after {Copied} of {Expected} bytes; connection aborted")]
-    private static partial void LogCopyIncomplete(ILogger logger, Digest digest, CopyOutcome outcome, long copied, long expected);
+    private static partial void LogCopyIncomplete(
+        ILogger logger,
+        Digest digest,
+        CopyOutcome outcome,
+        long copied,
+        long expected);
 
-    [LoggerMessage(EventId = RegistryEventIds.RequestAborted, EventName = nameof(RegistryEventIds.RequestAborted), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = RegistryEventIds.RequestAborted, EventName = nameof(RegistryEventIds.RequestAborted),
+        Level = LogLevel.Debug,
         Message = "Client went away during {Route} {Repository}:{Reference}")]
-    private static partial void LogRequestAborted(ILogger logger, RegistryRoute route, string repository, string reference);
+    private static partial void LogRequestAborted(
+        ILogger logger,
+        RegistryRoute route,
+        string repository,
+        string reference);
 
-    [LoggerMessage(EventId = RegistryEventIds.RequestFailed, EventName = nameof(RegistryEventIds.RequestFailed), Level = LogLevel.Error,
+    [LoggerMessage(EventId = RegistryEventIds.RequestFailed, EventName = nameof(RegistryEventIds.RequestFailed),
+        Level = LogLevel.Error,
         Message = "Request {Route} {Repository}:{Reference} failed")]
-    private static partial void LogRequestFailed(ILogger logger, RegistryRoute route, string repository, string reference, Exception exception);
+    private static partial void LogRequestFailed(
+        ILogger logger,
+        RegistryRoute route,
+        string repository,
+        string reference,
+        Exception exception);
 }

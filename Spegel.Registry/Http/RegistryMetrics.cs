@@ -13,8 +13,8 @@ namespace Spegel.Registry.Http;
 /// rejected request; <c>error</c>: a fault here).</item>
 /// <item><c>spegel.registry.served</c> (counter, bytes): body bytes sent, tagged <c>source</c> (<c>local</c>,
 /// <c>peer</c>).</item>
-/// <item><c>spegel.mirror.last_success_timestamp</c> (gauge, seconds since the Unix epoch): when a request was last served
-/// from a peer; 0 until the first.</item>
+/// <item><c>spegel.mirror.last_success_timestamp</c> (gauge, seconds since the Unix epoch): when a request was last
+/// served from a peer; 0 until the first.</item>
 /// </list>
 /// </summary>
 public sealed class RegistryMetrics
@@ -31,9 +31,12 @@ public sealed class RegistryMetrics
     private RegistryMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
-        _requests = meter.CreateCounter<long>("spegel.registry.requests", "{request}", "Requests answered by the registry endpoint.");
-        _served = meter.CreateCounter<long>("spegel.registry.served", "By", "Body bytes sent by the registry endpoint, by source.");
-        meter.CreateObservableGauge("spegel.mirror.last_success_timestamp", () => Interlocked.Read(ref _lastMirrorSuccessUnixSeconds), "s",
+        _requests = meter.CreateCounter<long>(
+            "spegel.registry.requests", "{request}", "Requests answered by the registry endpoint.");
+        _served = meter.CreateCounter<long>(
+            "spegel.registry.served", "By", "Body bytes sent by the registry endpoint, by source.");
+        meter.CreateObservableGauge(
+            "spegel.mirror.last_success_timestamp", () => Interlocked.Read(ref _lastMirrorSuccessUnixSeconds), "s",
             "When a request was last served from a peer (Unix time).");
     }
 
@@ -61,5 +64,6 @@ public sealed class RegistryMetrics
     }
 
     /// <summary>Records that a request was just served from a peer.</summary>
-    public void MirrorSucceeded(DateTimeOffset now) => Interlocked.Exchange(ref _lastMirrorSuccessUnixSeconds, now.ToUnixTimeSeconds());
+    public void MirrorSucceeded(DateTimeOffset now) =>
+        Interlocked.Exchange(ref _lastMirrorSuccessUnixSeconds, now.ToUnixTimeSeconds());
 }

@@ -22,7 +22,9 @@ public sealed class RequestJournal
     /// <param name="Status">The HTTP status answered.</param>
     /// <param name="Detail">The serving holder, or the reason for a miss.</param>
     /// <param name="Duration">How long it took.</param>
-    public sealed record Entry(DateTimeOffset At, string Method, string Reference, string Source, int Status, string Detail, TimeSpan Duration);
+    public sealed record Entry(
+        DateTimeOffset At, string Method, string Reference, string Source, int Status, string Detail,
+        TimeSpan Duration);
 
     /// <summary>Adds a decision, replacing the oldest when full.</summary>
     public void Add(Entry entry)

@@ -48,7 +48,8 @@ internal sealed class BlobBody(Digest digest) : IDisposable
         : string.Create(CultureInfo.InvariantCulture, $"bytes={Start + Sent}-{Start + Length - 1}");
 
     /// <summary>The client's <c>Content-Range</c> for a partial response.</summary>
-    public string ContentRange => string.Create(CultureInfo.InvariantCulture, $"bytes {Start}-{Start + Length - 1}/{Total}");
+    public string ContentRange =>
+        string.Create(CultureInfo.InvariantCulture, $"bytes {Start}-{Start + Length - 1}/{Total}");
 
     /// <summary>
     /// Takes the first usable answer's status and headers as the shape of the response. A 206 is accepted only when
@@ -67,7 +68,9 @@ internal sealed class BlobBody(Digest digest) : IDisposable
         {
             (Start, Length, Total, IsPartial) = (0, length, length, false);
         }
-        else if (status == 206 && rangeAsked && headers.ContentRange is { HasRange: true, HasLength: true, From: { } from, To: { } to, Length: { } total }
+        else if (status == 206 && rangeAsked
+            && headers.ContentRange is
+                { HasRange: true, HasLength: true, From: { } from, To: { } to, Length: { } total }
             && to - from + 1 == length && to < total)
         {
             (Start, Length, Total, IsPartial) = (from, length, total, true);
@@ -76,7 +79,9 @@ internal sealed class BlobBody(Digest digest) : IDisposable
         {
             // Known gap: a holder's 416 for the client's own range counts as a failed holder, so the client gets a
             // 404 instead of a 416; containerd then asks the next host, which costs one round trip.
-            return status == 206 ? PeerFailure.Invalid("sent 206 with an unusable Content-Range") : PeerFailure.Status(status);
+            return status == 206
+                ? PeerFailure.Invalid("sent 206 with an unusable Content-Range")
+                : PeerFailure.Status(status);
         }
 
         IsCommitted = true;
@@ -88,7 +93,9 @@ internal sealed class BlobBody(Digest digest) : IDisposable
         return null;
     }
 
-    /// <summary>Whether a resumed answer is exactly the rest of what is owed: 206, bytes from the first unsent one.</summary>
+    /// <summary>
+    /// Whether a resumed answer is exactly the rest of what is owed: 206, bytes from the first unsent one.
+    /// </summary>
     public PeerFailure? CheckContinuation(HttpResponseMessage peer)
     {
         var status = (int)peer.StatusCode;
@@ -101,7 +108,8 @@ internal sealed class BlobBody(Digest digest) : IDisposable
         var expected = $"bytes {Start + Sent}-{Start + Length - 1}/{Total}";
         return headers.ContentRange is { } range && range.ToString() == expected && headers.ContentLength == Remaining
             ? null
-            : new PeerFailure(PeerFailureKind.SizeMismatch, $"answered {headers.ContentRange?.ToString() ?? "no range"} where {expected} was asked");
+            : new PeerFailure(PeerFailureKind.SizeMismatch,
+                $"answered {headers.ContentRange?.ToString() ?? "no range"} where {expected} was asked");
     }
 
     /// <summary>Hashes a chunk that is about to be sent.</summary>

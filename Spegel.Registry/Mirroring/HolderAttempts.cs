@@ -13,7 +13,9 @@ internal sealed class HolderAttempts
     /// <summary>How many holders were tried.</summary>
     public int Count => _attempts.Count;
 
-    /// <summary>Records what one holder did, as a phrase that follows its name (<c>timed out</c>, <c>served</c>).</summary>
+    /// <summary>
+    /// Records what one holder did, as a phrase that follows its name (<c>timed out</c>, <c>served</c>).
+    /// </summary>
     public void Add(PeerHolder holder, string what) => _attempts.Add((holder.Node, what));
 
     /// <summary>The reason text, followed by <paramref name="ending"/> when given.</summary>

@@ -12,7 +12,9 @@ public interface IContentLocator
     /// <summary>Nodes other than this one that hold <paramref name="digest"/>, in no particular order.</summary>
     ValueTask<IReadOnlyList<PeerHolder>> FindHoldersAsync(Digest digest, CancellationToken cancellationToken);
 
-    /// <summary>What <paramref name="name"/> names in the cluster, or <see langword="null"/> when no node has it.</summary>
+    /// <summary>
+    /// What <paramref name="name"/> names in the cluster, or <see langword="null"/> when no node has it.
+    /// </summary>
     ValueTask<TagLocation?> ResolveTagAsync(ImageName name, CancellationToken cancellationToken);
 
     /// <summary>

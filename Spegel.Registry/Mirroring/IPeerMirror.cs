@@ -13,5 +13,6 @@ public interface IPeerMirror
     /// Tries to answer <paramref name="request"/> from a peer. When the outcome says the response was not started,
     /// the caller answers with a 404; otherwise the response was written (or aborted) by the mirror.
     /// </summary>
-    Task<MirrorOutcome> TryServeAsync(HttpContext context, RegistryRequest request, CancellationToken cancellationToken);
+    Task<MirrorOutcome> TryServeAsync(
+        HttpContext context, RegistryRequest request, CancellationToken cancellationToken);
 }

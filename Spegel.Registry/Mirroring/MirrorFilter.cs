@@ -24,7 +24,8 @@ internal sealed class MirrorFilter
         _registries = new HashSet<string>(options.MirroredRegistries, StringComparer.OrdinalIgnoreCase);
         _resolveTags = options.ResolveTags;
         _filters = options.RegistryFilters
-            .Select(pattern => (pattern, new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout)))
+            .Select(pattern => (pattern,
+                new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout)))
             .ToArray();
     }
 

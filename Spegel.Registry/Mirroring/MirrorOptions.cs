@@ -6,7 +6,9 @@ public sealed class MirrorOptions
     /// <summary>Whether tags are resolved through the cluster (else only digests are mirrored).</summary>
     public bool ResolveTags { get; set; } = true;
 
-    /// <summary>How long to wait for a holder to start answering (connect and response headers) before trying the next.</summary>
+    /// <summary>
+    /// How long to wait for a holder to start answering (connect and response headers) before trying the next.
+    /// </summary>
     public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>

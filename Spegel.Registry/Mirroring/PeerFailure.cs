@@ -2,7 +2,9 @@ namespace Spegel.Registry.Mirroring;
 
 /// <summary>One holder's failure: what kind, and the words for the 404's detail and the logs.</summary>
 /// <param name="Kind">The kind, which also decides whether the holder is remembered as failed.</param>
-/// <param name="Detail">A short phrase that completes "node-a …", e.g. <c>timed out</c> or <c>answered 500</c>.</param>
+/// <param name="Detail">
+/// A short phrase that completes "node-a …", e.g. <c>timed out</c> or <c>answered 500</c>.
+/// </param>
 /// <param name="StatusCode">The status the holder answered with, for <see cref="PeerFailureKind.Status"/>.</param>
 internal readonly record struct PeerFailure(PeerFailureKind Kind, string Detail, int StatusCode = 0)
 {
@@ -32,7 +34,8 @@ internal readonly record struct PeerFailure(PeerFailureKind Kind, string Detail,
         _ => "invalid_response",
     };
 
-    public static PeerFailure Status(int status) => new(PeerFailureKind.Status, status.ToString(System.Globalization.CultureInfo.InvariantCulture), status);
+    public static PeerFailure Status(int status) =>
+        new(PeerFailureKind.Status, status.ToString(System.Globalization.CultureInfo.InvariantCulture), status);
 
     public static PeerFailure Invalid(string what) => new(PeerFailureKind.InvalidResponse, what);
 

@@ -1,6 +1,8 @@
 namespace Spegel.Registry.Mirroring;
 
-/// <summary>Why one holder could not serve a request. The names are also the <c>outcome</c> tag of the metrics.</summary>
+/// <summary>
+/// Why one holder could not serve a request. The names are also the <c>outcome</c> tag of the metrics.
+/// </summary>
 internal enum PeerFailureKind
 {
     /// <summary>The connection was refused.</summary>
@@ -30,6 +32,8 @@ internal enum PeerFailureKind
     /// <summary>The headers are unusable: no length, a range that was not asked for, a manifest too large.</summary>
     InvalidResponse,
 
-    /// <summary>Not the holder's fault: the client went away or the request's budget ran out while it was asked.</summary>
+    /// <summary>
+    /// Not the holder's fault: the client went away or the request's budget ran out while it was asked.
+    /// </summary>
     Canceled,
 }

@@ -54,7 +54,8 @@ public sealed partial class PeerMirror
                 }
 
                 using var attempt = new Deadline(_timeProvider, _options.PeerTimeout, budget.Token);
-                var reply = await SendAsync(HttpMethod.Get, holder, request, target.Digest, range, context, attempt, cancellationToken);
+                var reply = await SendAsync(
+                    HttpMethod.Get, holder, request, target.Digest, range, context, attempt, cancellationToken);
                 if (!reply.Answered)
                 {
                     Fail(attempts, holder, Kind, target.Digest, reply.Failure);
@@ -81,7 +82,8 @@ public sealed partial class PeerMirror
 
                 // 4.
                 attempt.Restart(_options.StallTimeout);
-                var (outcome, failure) = await RelayAsync(peer, holder, body, response.BodyWriter, buffer, attempt, cancellationToken);
+                var (outcome, failure) = await RelayAsync(
+                    peer, holder, body, response.BodyWriter, buffer, attempt, cancellationToken);
                 if (outcome == CopyOutcome.Completed)
                 {
                     return Succeed(attempts, holder, Kind);
@@ -168,7 +170,8 @@ public sealed partial class PeerMirror
 #pragma warning disable CA2022 // Avoid inexact read: the zero-byte read is deliberate (see above).
                     await source.ReadAsync(Memory<byte>.Empty, attempt.Token);
 #pragma warning restore CA2022
-                    read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, body.Remaining)), attempt.Token);
+                    read = await source.ReadAsync(
+                        buffer.AsMemory(0, (int)Math.Min(buffer.Length, body.Remaining)), attempt.Token);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
                 {
@@ -178,7 +181,10 @@ public sealed partial class PeerMirror
                 if (read == 0)
                 {
                     // The holder's file is shorter than it announced: never pad, never end as if complete.
-                    return (CopyOutcome.SourceFailed, new PeerFailure(PeerFailureKind.ShortBody, $"ended after {receivedHere} of {peer.Content.Headers.ContentLength} bytes"));
+                    return (CopyOutcome.SourceFailed,
+                        new PeerFailure(
+                            PeerFailureKind.ShortBody,
+                            $"ended after {receivedHere} of {peer.Content.Headers.ContentLength} bytes"));
                 }
 
                 var chunk = buffer.AsMemory(0, read);
@@ -208,7 +214,8 @@ public sealed partial class PeerMirror
 
         (CopyOutcome, PeerFailure) Failed(long received) => cancellationToken.IsCancellationRequested
             ? (CopyOutcome.Canceled, default)
-            : (CopyOutcome.SourceFailed, BodyFailure(attempt, received, peer.Content.Headers.ContentLength, cancellationToken));
+            : (CopyOutcome.SourceFailed,
+                BodyFailure(attempt, received, peer.Content.Headers.ContentLength, cancellationToken));
 
         static PeerFailure Mismatch() => new(PeerFailureKind.DigestMismatch, "sent bytes that do not match the digest");
     }
@@ -227,6 +234,7 @@ public sealed partial class PeerMirror
     {
         LogBodyAborted(_logger, digest, body.Sent, body.Length, why);
         context.Abort();
-        return new MirrorOutcome(true, attempts.Count, attempts.Describe($"body aborted after {body.Sent} of {body.Length} bytes: {why}"));
+        return new MirrorOutcome(
+            true, attempts.Count, attempts.Describe($"body aborted after {body.Sent} of {body.Length} bytes: {why}"));
     }
 }

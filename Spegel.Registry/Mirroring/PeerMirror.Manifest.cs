@@ -26,7 +26,8 @@ public sealed partial class PeerMirror
             }
 
             using var attempt = new Deadline(_timeProvider, _options.PeerTimeout, budget.Token);
-            var reply = await SendAsync(HttpMethod.Head, holder, request, target.Digest, range, context, attempt, cancellationToken);
+            var reply = await SendAsync(
+                HttpMethod.Head, holder, request, target.Digest, range, context, attempt, cancellationToken);
             if (!reply.Answered)
             {
                 Fail(attempts, holder, Kind, target.Digest, reply.Failure);
@@ -37,7 +38,9 @@ public sealed partial class PeerMirror
             var failure = request.Route == RegistryRoute.Manifest
                 ? CheckManifestHeaders(peer, target)
                 : CheckBlobHeadHeaders(peer, target.Digest, range is not null);
-            var mediaType = request.Route == RegistryRoute.Manifest ? ManifestMediaType(target, peer, []) : MediaTypes.OctetStream;
+            var mediaType = request.Route == RegistryRoute.Manifest
+                ? ManifestMediaType(target, peer, [])
+                : MediaTypes.OctetStream;
             if (failure is null && mediaType is null)
             {
                 failure = PeerFailure.Invalid("declared no manifest media type");
@@ -81,7 +84,8 @@ public sealed partial class PeerMirror
             }
 
             using var attempt = new Deadline(_timeProvider, _options.PeerTimeout, budget.Token);
-            var reply = await SendAsync(HttpMethod.Get, holder, request, target.Digest, null, context, attempt, cancellationToken);
+            var reply = await SendAsync(
+                HttpMethod.Get, holder, request, target.Digest, null, context, attempt, cancellationToken);
             if (!reply.Answered)
             {
                 Fail(attempts, holder, Kind, target.Digest, reply.Failure);
@@ -108,14 +112,16 @@ public sealed partial class PeerMirror
                 var content = buffer.AsMemory(0, length);
                 if (!ContentHash.Matches(target.Digest, content.Span))
                 {
-                    Fail(attempts, holder, Kind, target.Digest, new PeerFailure(PeerFailureKind.DigestMismatch, "sent bytes that do not match the digest"));
+                    Fail(attempts, holder, Kind, target.Digest,
+                        new PeerFailure(PeerFailureKind.DigestMismatch, "sent bytes that do not match the digest"));
                     await ReportCorruptAsync(target.Digest, [holder]);
                     continue;
                 }
 
                 if (ManifestMediaType(target, peer, content.Span) is not { } mediaType)
                 {
-                    Fail(attempts, holder, Kind, target.Digest, PeerFailure.Invalid("sent something other than a manifest"));
+                    Fail(attempts, holder, Kind, target.Digest,
+                        PeerFailure.Invalid("sent something other than a manifest"));
                     continue;
                 }
 
@@ -160,10 +166,12 @@ public sealed partial class PeerMirror
                 {
                     if (length > MediaTypes.MaxManifestSize)
                     {
-                        return (buffer, length, PeerFailure.Invalid($"sent more than {MediaTypes.MaxManifestSize} bytes"));
+                        return (buffer, length,
+                            PeerFailure.Invalid($"sent more than {MediaTypes.MaxManifestSize} bytes"));
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MediaTypes.MaxManifestSize + 1));
+                    var larger = ArrayPool<byte>.Shared.Rent(
+                        Math.Min(buffer.Length * 2, MediaTypes.MaxManifestSize + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
@@ -189,7 +197,9 @@ public sealed partial class PeerMirror
             : (buffer, length, null);
     }
 
-    /// <summary>A manifest answer's headers: 200, a length within bounds and equal to a known size, the right digest.</summary>
+    /// <summary>
+    /// A manifest answer's headers: 200, a length within bounds and equal to a known size, the right digest.
+    /// </summary>
     private static PeerFailure? CheckManifestHeaders(HttpResponseMessage peer, MirrorTarget target)
     {
         if ((int)peer.StatusCode != StatusCodes.Status200OK)
@@ -210,13 +220,16 @@ public sealed partial class PeerMirror
 
         if (target.Size is { } size && length is { } announced && announced != size)
         {
-            return new PeerFailure(PeerFailureKind.SizeMismatch, $"announced {announced} bytes where the cluster recorded {size}");
+            return new PeerFailure(
+                PeerFailureKind.SizeMismatch, $"announced {announced} bytes where the cluster recorded {size}");
         }
 
         return CheckDigestHeader(peer, target.Digest);
     }
 
-    /// <summary>A blob HEAD answer's headers: 200, or 206 with a Content-Range when a range was asked; a length.</summary>
+    /// <summary>
+    /// A blob HEAD answer's headers: 200, or 206 with a Content-Range when a range was asked; a length.
+    /// </summary>
     private static PeerFailure? CheckBlobHeadHeaders(HttpResponseMessage peer, Digest digest, bool rangeAsked)
     {
         var status = (int)peer.StatusCode;
@@ -263,14 +276,20 @@ public sealed partial class PeerMirror
     }
 
     /// <summary>Classifies an exception while reading a holder's body.</summary>
-    private static PeerFailure BodyFailure(Deadline attempt, long received, long? expected, CancellationToken cancellationToken) =>
+    private static PeerFailure BodyFailure(
+        Deadline attempt,
+        long received,
+        long? expected,
+        CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested
             ? new PeerFailure(PeerFailureKind.Canceled, "not finished: the client went away")
             : attempt.Expired
                 ? new PeerFailure(PeerFailureKind.Stalled, $"stalled after {received} bytes")
                 : attempt.Token.IsCancellationRequested
                     ? new PeerFailure(PeerFailureKind.Canceled, "cut off by the request's budget")
-                    : new PeerFailure(PeerFailureKind.ShortBody, $"failed after {received} of {expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} bytes");
+                    : new PeerFailure(PeerFailureKind.ShortBody,
+                        $"failed after {received} of "
+                            + $"{expected?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} bytes");
 
     private static string? ClientRange(HttpContext context)
     {
@@ -286,7 +305,12 @@ public sealed partial class PeerMirror
         return new MirrorOutcome(false, attempts.Count, attempts.Describe(ending));
     }
 
-    private MirrorOutcome ClientGone(HttpContext context, HolderAttempts attempts, PeerHolder holder, Digest digest, CopyOutcome outcome)
+    private MirrorOutcome ClientGone(
+        HttpContext context,
+        HolderAttempts attempts,
+        PeerHolder holder,
+        Digest digest,
+        CopyOutcome outcome)
     {
         LogClientGone(_logger, digest, outcome);
         context.Abort();

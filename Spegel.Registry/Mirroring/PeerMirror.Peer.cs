@@ -72,6 +72,7 @@ public sealed partial class PeerMirror
     {
         // The name and registry passed the distribution grammar, so they need no escaping beyond the ':' of a port.
         var segment = request.Route == RegistryRoute.Manifest ? "manifests" : "blobs";
-        return new Uri(holder.Endpoint, $"/v2/{request.Repository}/{segment}/{digest.Value}?ns={Uri.EscapeDataString(request.Registry)}");
+        return new Uri(holder.Endpoint,
+            $"/v2/{request.Repository}/{segment}/{digest.Value}?ns={Uri.EscapeDataString(request.Registry)}");
     }
 }

@@ -28,7 +28,10 @@ namespace Spegel.Registry.Mirroring;
 /// </remarks>
 public sealed partial class PeerMirror : IPeerMirror
 {
-    /// <summary>The name of the <see cref="HttpClient"/> used to reach holders (see <see cref="PeerMirrorServiceCollectionExtensions"/>).</summary>
+    /// <summary>
+    /// The name of the <see cref="HttpClient"/> used to reach holders (see
+    /// <see cref="PeerMirrorServiceCollectionExtensions"/>).
+    /// </summary>
     public const string HttpClientName = "Spegel.PeerMirror";
 
     private const string ApiVersionHeader = "Docker-Distribution-API-Version";
@@ -47,7 +50,9 @@ public sealed partial class PeerMirror : IPeerMirror
     private readonly FailedHolderMemory _failedHolders;
 
     /// <summary>Creates the mirror.</summary>
-    /// <exception cref="ArgumentException">An option is out of range or a filter is not a valid regular expression.</exception>
+    /// <exception cref="ArgumentException">
+    /// An option is out of range or a filter is not a valid regular expression.
+    /// </exception>
     public PeerMirror(
         IContentLocator locator,
         IHttpClientFactory httpClientFactory,
@@ -83,7 +88,10 @@ public sealed partial class PeerMirror : IPeerMirror
 
     /// <inheritdoc/>
     /// <remarks>Never throws for anything a client, the cluster index or a holder does.</remarks>
-    public async Task<MirrorOutcome> TryServeAsync(HttpContext context, RegistryRequest request, CancellationToken cancellationToken)
+    public async Task<MirrorOutcome> TryServeAsync(
+        HttpContext context,
+        RegistryRequest request,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
@@ -114,7 +122,8 @@ public sealed partial class PeerMirror : IPeerMirror
         }
 
         var holders = _failedHolders.Order(target.Holders, _options.MaxHoldersTried);
-        LogHoldersFound(_logger, request.Route, request.Repository, request.Reference, target.Digest, holders.Count, target.Holders.Count);
+        LogHoldersFound(_logger, request.Route, request.Repository, request.Reference, target.Digest, holders.Count,
+            target.Holders.Count);
         var outcome = request.IsHead
             ? await ServeHeadAsync(context, request, target, holders, budget, cancellationToken)
             : request.Route == RegistryRoute.Manifest
@@ -134,8 +143,13 @@ public sealed partial class PeerMirror : IPeerMirror
         return outcome;
     }
 
-    /// <summary>Asks the cluster index; a miss, a timeout or a failure of the index is a reason, never an exception.</summary>
-    private async Task<(MirrorTarget? Target, string Reason)> LocateAsync(RegistryRequest request, Deadline budget, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks the cluster index; a miss, a timeout or a failure of the index is a reason, never an exception.
+    /// </summary>
+    private async Task<(MirrorTarget? Target, string Reason)> LocateAsync(
+        RegistryRequest request,
+        Deadline budget,
+        CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
         var kind = request.Tag is null ? "digest" : "tag";
@@ -148,9 +162,13 @@ public sealed partial class PeerMirror : IPeerMirror
                 return location switch
                 {
                     null => (null, $"no node in the cluster has {name}"),
-                    { Target.MediaType: { } type } when !MediaTypes.IsManifest(type) => (null, $"{name} names a {type}, not a manifest"),
+                    { Target.MediaType: { } type } when !MediaTypes.IsManifest(type) =>
+                        (null, $"{name} names a {type}, not a manifest"),
                     { Holders.Count: 0 } => (null, $"no node in the cluster holds {location.Target.Digest} ({name})"),
-                    _ => (new MirrorTarget(location.Target.Digest, location.Target.Size, location.Target.MediaType, location.Holders), ""),
+                    _ => (
+                        new MirrorTarget(
+                            location.Target.Digest, location.Target.Size, location.Target.MediaType, location.Holders),
+                        ""),
                 };
             }
 
@@ -178,7 +196,9 @@ public sealed partial class PeerMirror : IPeerMirror
         }
     }
 
-    /// <summary>Records a failed holder: the reason, the metric, the log and, for a real fault, the failure memory.</summary>
+    /// <summary>
+    /// Records a failed holder: the reason, the metric, the log and, for a real fault, the failure memory.
+    /// </summary>
     private void Fail(HolderAttempts attempts, PeerHolder holder, string kind, Digest digest, PeerFailure failure)
     {
         attempts.Add(holder, failure.Detail);
@@ -229,7 +249,12 @@ public sealed partial class PeerMirror : IPeerMirror
         }
     }
 
-    private static void SetContentHeaders(HttpResponse response, RegistryRequest request, Digest digest, string contentType, long length)
+    private static void SetContentHeaders(
+        HttpResponse response,
+        RegistryRequest request,
+        Digest digest,
+        string contentType,
+        long length)
     {
         var headers = response.Headers;
         headers[ApiVersionHeader] = "registry/2.0";
@@ -250,10 +275,14 @@ public sealed partial class PeerMirror : IPeerMirror
 
     private static void Validate(MirrorOptions options)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PeerTimeout, TimeSpan.Zero, "MirrorOptions.PeerTimeout");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ManifestBudget, TimeSpan.Zero, "MirrorOptions.ManifestBudget");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.StallTimeout, TimeSpan.Zero, "MirrorOptions.StallTimeout");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.FailedHolderBackoff, TimeSpan.Zero, "MirrorOptions.FailedHolderBackoff");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(
+            options.PeerTimeout, TimeSpan.Zero, "MirrorOptions.PeerTimeout");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(
+            options.ManifestBudget, TimeSpan.Zero, "MirrorOptions.ManifestBudget");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(
+            options.StallTimeout, TimeSpan.Zero, "MirrorOptions.StallTimeout");
+        ArgumentOutOfRangeException.ThrowIfLessThan(
+            options.FailedHolderBackoff, TimeSpan.Zero, "MirrorOptions.FailedHolderBackoff");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxHoldersTried, 1, "MirrorOptions.MaxHoldersTried");
     }
 }

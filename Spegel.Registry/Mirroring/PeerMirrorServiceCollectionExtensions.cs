@@ -29,7 +29,8 @@ public static class PeerMirrorServiceCollectionExtensions
         services.AddMetrics();
         services.AddHttpClient(PeerMirror.HttpClientName)
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(provider => CreateHandler(provider.GetRequiredService<IOptions<MirrorOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(
+                provider => CreateHandler(provider.GetRequiredService<IOptions<MirrorOptions>>().Value))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         services.TryAddSingleton<IPeerMirror, PeerMirror>();

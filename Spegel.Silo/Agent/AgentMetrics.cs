@@ -21,9 +21,12 @@ internal sealed class AgentMetrics
     public AgentMetrics(IMeterFactory meterFactory, Func<(int Digests, int Tags)> advertised)
     {
         var meter = meterFactory.Create(MeterName);
-        _operations = meter.CreateCounter<long>("spegel.agent.advertisements", "{operation}", "Advertisement operations, by operation and result.");
-        meter.CreateObservableGauge("spegel.agent.advertised.digests", () => advertised().Digests, "{digest}", "Digests this node advertises.");
-        meter.CreateObservableGauge("spegel.agent.advertised.tags", () => advertised().Tags, "{tag}", "Tags this node advertises.");
+        _operations = meter.CreateCounter<long>(
+            "spegel.agent.advertisements", "{operation}", "Advertisement operations, by operation and result.");
+        meter.CreateObservableGauge(
+            "spegel.agent.advertised.digests", () => advertised().Digests, "{digest}", "Digests this node advertises.");
+        meter.CreateObservableGauge(
+            "spegel.agent.advertised.tags", () => advertised().Tags, "{tag}", "Tags this node advertises.");
     }
 
     public void Operation(string operation, bool succeeded) => _operations.Add(1,

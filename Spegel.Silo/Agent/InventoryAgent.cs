@@ -245,7 +245,8 @@ internal sealed partial class InventoryAgent(
                 if (dead is null)
                 {
                     // Silos that were already dead when this one joined lost nothing this node advertised.
-                    dead = snapshot.Members.Values.Where(member => member.Status == SiloStatus.Dead).Select(member => member.SiloAddress).ToHashSet();
+                    dead = snapshot.Members.Values.Where(member => member.Status == SiloStatus.Dead)
+                        .Select(member => member.SiloAddress).ToHashSet();
                     continue;
                 }
 
@@ -273,7 +274,8 @@ internal sealed partial class InventoryAgent(
 
     /// <summary>Tells the cluster what this node advertises now, for <c>spegel status</c>.</summary>
     private Task ReportAsync() => grains.GetGrain<INodeGrain>(Self.Node).ReportAsync(
-        new NodeReport(Self.Node, Self.Endpoint, Self.Silo, _advertised.Digests.Count, _advertised.Tags.Count, timeProvider.GetUtcNow()));
+        new NodeReport(Self.Node, Self.Endpoint, Self.Silo, _advertised.Digests.Count, _advertised.Tags.Count,
+            timeProvider.GetUtcNow()));
 
     private async Task AdvertiseDigestsAsync(IReadOnlyCollection<string> digests, CancellationToken cancellationToken)
     {
@@ -284,12 +286,17 @@ internal sealed partial class InventoryAgent(
             var result = await batch.AdvertiseAsync(Self, [.. chunk]);
             if (!result.IsComplete)
             {
-                throw new OrleansException($"{result.Failed.Length} of {chunk.Length} digests could not be advertised, e.g. {result.Failed[0]}");
+                throw new OrleansException(
+                    $"{result.Failed.Length} of {chunk.Length} digests could not be advertised, "
+                        + $"e.g. {result.Failed[0]}");
             }
         }
     }
 
-    private async Task WithdrawAsync(IReadOnlyCollection<string> digests, IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    private async Task WithdrawAsync(
+        IReadOnlyCollection<string> digests,
+        IReadOnlyCollection<string> tags,
+        CancellationToken cancellationToken)
     {
         var batch = grains.GetGrain<IHolderBatchGrain>(IHolderBatchGrain.Key);
         foreach (var chunk in digests.Chunk(BatchSize))
@@ -321,27 +328,33 @@ internal sealed partial class InventoryAgent(
         exception is OrleansException or TimeoutException or IOException or InvalidOperationException
         || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    [LoggerMessage(EventId = SiloEventIds.InventoryAdvertised, EventName = nameof(SiloEventIds.InventoryAdvertised), Level = LogLevel.Information,
+    [LoggerMessage(EventId = SiloEventIds.InventoryAdvertised, EventName = nameof(SiloEventIds.InventoryAdvertised),
+        Level = LogLevel.Information,
         Message = "Advertised the inventory ({Reason}): {DigestCount} digests, {TagCount} tags")]
     private static partial void LogInventoryAdvertised(ILogger logger, string reason, int digestCount, int tagCount);
 
-    [LoggerMessage(EventId = SiloEventIds.InventoryWithdrawn, EventName = nameof(SiloEventIds.InventoryWithdrawn), Level = LogLevel.Information,
+    [LoggerMessage(EventId = SiloEventIds.InventoryWithdrawn, EventName = nameof(SiloEventIds.InventoryWithdrawn),
+        Level = LogLevel.Information,
         Message = "Withdrew the inventory before leaving: {DigestCount} digests, {TagCount} tags")]
     private static partial void LogInventoryWithdrawn(ILogger logger, int digestCount, int tagCount);
 
-    [LoggerMessage(EventId = SiloEventIds.ChangeApplied, EventName = nameof(SiloEventIds.ChangeApplied), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = SiloEventIds.ChangeApplied, EventName = nameof(SiloEventIds.ChangeApplied),
+        Level = LogLevel.Debug,
         Message = "Applied a store change ({Kind}): {DigestCount} digests, {TagCount} tags")]
     private static partial void LogChangeApplied(ILogger logger, StoreChangeKind kind, int digestCount, int tagCount);
 
-    [LoggerMessage(EventId = SiloEventIds.AdvertiseFailed, EventName = nameof(SiloEventIds.AdvertiseFailed), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = SiloEventIds.AdvertiseFailed, EventName = nameof(SiloEventIds.AdvertiseFailed),
+        Level = LogLevel.Warning,
         Message = "Advertising failed ({Reason}); trying again shortly")]
     private static partial void LogAdvertiseFailed(ILogger logger, string reason, Exception exception);
 
-    [LoggerMessage(EventId = SiloEventIds.ReadvertiseAfterSiloLoss, EventName = nameof(SiloEventIds.ReadvertiseAfterSiloLoss), Level = LogLevel.Information,
+    [LoggerMessage(EventId = SiloEventIds.ReadvertiseAfterSiloLoss,
+        EventName = nameof(SiloEventIds.ReadvertiseAfterSiloLoss), Level = LogLevel.Information,
         Message = "The cluster lost {SiloCount} silos; advertising the inventory again")]
     private static partial void LogReadvertiseAfterSiloLoss(ILogger logger, int siloCount);
 
-    [LoggerMessage(EventId = SiloEventIds.FeedFailed, EventName = nameof(SiloEventIds.FeedFailed), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = SiloEventIds.FeedFailed, EventName = nameof(SiloEventIds.FeedFailed),
+        Level = LogLevel.Warning,
         Message = "The store's change feed failed; following it again in {Delay}")]
     private static partial void LogFeedFailed(ILogger logger, TimeSpan delay, Exception exception);
 }

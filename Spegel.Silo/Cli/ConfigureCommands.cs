@@ -11,7 +11,8 @@ namespace Spegel.Silo.Cli;
 internal sealed class ConfigureCommands
 {
     public Option<string> ConfigPath { get; } = OptionFactory.Text("--config-path",
-        "containerd's registry config_path (the certs.d folder)", "/etc/containerd/certs.d", Path.IsPathRooted, "an absolute path");
+        "containerd's registry config_path (the certs.d folder)", "/etc/containerd/certs.d", Path.IsPathRooted,
+        "an absolute path");
 
     public Option<IReadOnlyList<string>> MirrorTargets { get; } = OptionFactory.List("--mirror-targets",
         "The mirror endpoints to list first, e.g. http://10.0.0.5:5000",
@@ -20,7 +21,8 @@ internal sealed class ConfigureCommands
 
     public Option<IReadOnlyList<string>> MirroredRegistries { get; } = OptionFactory.List("--mirrored-registries",
         "The registries to mirror; none means every registry (_default)",
-        registry => registry == "_default" || DistributionGrammar.IsValidRegistryHost(registry), "registry hosts such as docker.io");
+        registry => registry == "_default" || DistributionGrammar.IsValidRegistryHost(registry),
+        "registry hosts such as docker.io");
 
     public Option<bool> ResolveTags { get; } = OptionFactory.Boolean("--resolve-tags",
         "Whether containerd may resolve tags through the mirror (capability resolve)", true);
@@ -29,7 +31,9 @@ internal sealed class ConfigureCommands
 
     public IEnumerable<Command> Build(Func<ILoggerFactory> loggerFactory)
     {
-        var configure = new Command("configure", "Write <config-path>/<registry>/hosts.toml so that containerd pulls through the mirror first.");
+        var configure = new Command(
+            "configure",
+            "Write <config-path>/<registry>/hosts.toml so that containerd pulls through the mirror first.");
         configure.Options.Add(ConfigPath);
         configure.Options.Add(MirrorTargets);
         configure.Options.Add(MirroredRegistries);
@@ -39,7 +43,8 @@ internal sealed class ConfigureCommands
         {
             if (result.GetValue(MirrorTargets)!.Count == 0)
             {
-                await result.InvocationConfiguration.Error.WriteLineAsync("spegel: --mirror-targets: at least one target is required, e.g. http://127.0.0.1:5000.");
+                await result.InvocationConfiguration.Error.WriteLineAsync(
+                    "spegel: --mirror-targets: at least one target is required, e.g. http://127.0.0.1:5000.");
                 return SpegelCommandLine.UsageError;
             }
 
@@ -50,13 +55,15 @@ internal sealed class ConfigureCommands
             return await ReportAsync(result, await configurator.ConfigureAsync(request, cancellationToken));
         });
 
-        var cleanup = new Command("cleanup", "Restore the hosts.toml files that spegel configure replaced, and remove those it created.");
+        var cleanup = new Command(
+            "cleanup", "Restore the hosts.toml files that spegel configure replaced, and remove those it created.");
         cleanup.Options.Add(ConfigPath);
         cleanup.SetAction(async (result, cancellationToken) =>
         {
             using var factory = loggerFactory();
             var configurator = new MirrorConfigurator(factory.CreateLogger<MirrorConfigurator>());
-            return await ReportAsync(result, await configurator.CleanupAsync(result.GetValue(ConfigPath)!, cancellationToken));
+            return await ReportAsync(
+                result, await configurator.CleanupAsync(result.GetValue(ConfigPath)!, cancellationToken));
         });
         return [configure, cleanup];
     }
@@ -75,7 +82,8 @@ internal sealed class ConfigureCommands
     private static Option<bool> CreatePrependExisting()
     {
         var option = new Option<bool>("--prepend-existing");
-        option.Description = $"Keep the hosts of an existing hosts.toml after ours [env: {OptionFactory.EnvironmentVariableOf(option)}]";
+        option.Description =
+            $"Keep the hosts of an existing hosts.toml after ours [env: {OptionFactory.EnvironmentVariableOf(option)}]";
         return option;
     }
 }

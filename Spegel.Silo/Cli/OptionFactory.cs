@@ -17,7 +17,12 @@ internal static class OptionFactory
         "SPEGEL_" + option.Name.TrimStart('-').Replace('-', '_').ToUpperInvariant();
 
     /// <summary>An option of type <typeparamref name="T"/> with a default value.</summary>
-    public static Option<T> Create<T>(string name, string description, T defaultValue, TryParse<T> tryParse, string acceptedForms)
+    public static Option<T> Create<T>(
+        string name,
+        string description,
+        T defaultValue,
+        TryParse<T> tryParse,
+        string acceptedForms)
     {
         var option = new Option<T>(name)
         {
@@ -29,8 +34,14 @@ internal static class OptionFactory
     }
 
     /// <summary>A string option whose value is checked by <paramref name="isValid"/>.</summary>
-    public static Option<string> Text(string name, string description, string defaultValue, Func<string, bool> isValid, string acceptedForms) =>
-        Create(name, description, defaultValue, (string text, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) =>
+    public static Option<string> Text(
+        string name,
+        string description,
+        string defaultValue,
+        Func<string, bool> isValid,
+        string acceptedForms) =>
+        Create(name, description, defaultValue,
+            (string text, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value) =>
         {
             value = text;
             return isValid(text);
@@ -46,7 +57,8 @@ internal static class OptionFactory
 
     /// <summary>A duration option (<c>500ms</c>, <c>30s</c>, <c>15m</c>, <c>2h</c> or <c>hh:mm:ss</c>).</summary>
     public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) =>
-        Create(name, description, defaultValue, ValueParsers.TryParseDuration, "a positive duration such as 500ms, 30s, 15m, 2h or 00:15:00");
+        Create(name, description, defaultValue, ValueParsers.TryParseDuration,
+            "a positive duration such as 500ms, 30s, 15m, 2h or 00:15:00");
 
     /// <summary>A boolean option that takes an explicit value (<c>--x true</c>, <c>--x false</c>).</summary>
     public static Option<bool> Boolean(string name, string description, bool defaultValue) =>
@@ -55,10 +67,15 @@ internal static class OptionFactory
     /// <summary>A positive integer option.</summary>
     public static Option<int> PositiveInteger(string name, string description, int defaultValue) =>
         Create(name, description, defaultValue, (string text, out int value) =>
-            int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out value) && value > 0, "a positive whole number");
+            int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out value) && value > 0,
+                "a positive whole number");
 
     /// <summary>A comma-separated list (also accepted as repeated options).</summary>
-    public static Option<IReadOnlyList<string>> List(string name, string description, Func<string, bool> isValidItem, string acceptedForms)
+    public static Option<IReadOnlyList<string>> List(
+        string name,
+        string description,
+        Func<string, bool> isValidItem,
+        string acceptedForms)
     {
         var option = new Option<IReadOnlyList<string>>(name)
         {
@@ -67,7 +84,8 @@ internal static class OptionFactory
             Arity = ArgumentArity.ZeroOrMore,
             CustomParser = result =>
             {
-                var items = result.Tokens.SelectMany(token => token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+                var items = result.Tokens.SelectMany(token => token.Value.Split(
+                    ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
                 var bad = items.FirstOrDefault(item => !isValidItem(item));
                 if (bad is not null)
                 {

@@ -27,14 +27,16 @@ internal sealed class RunCommand
 
     public Option<string> NodeName { get; } = OptionFactory.Text("--node-name",
         "This node's name in the cluster", Dns.GetHostName(),
-        name => name.Length is > 0 and <= 253 && !name.Any(char.IsWhiteSpace), "a name without spaces, at most 253 characters");
+        name => name.Length is > 0 and <= 253 && !name.Any(char.IsWhiteSpace),
+        "a name without spaces, at most 253 characters");
 
     public Option<string> ContainerdSocket { get; } = OptionFactory.Text("--containerd-socket",
         "containerd's gRPC socket", "/run/containerd/containerd.sock", Path.IsPathRooted, "an absolute path");
 
     public Option<string> ContainerdNamespace { get; } = OptionFactory.Text("--containerd-namespace",
         "The containerd namespace whose images are served and advertised", "k8s.io",
-        ns => ns.Length is > 0 and <= 76 && ns.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'), "a containerd namespace such as k8s.io");
+        ns => ns.Length is > 0 and <= 76 && ns.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_'),
+        "a containerd namespace such as k8s.io");
 
     public Option<string> ContainerdContentPath { get; } = OptionFactory.Text("--containerd-content-path",
         "containerd's content folder; blobs are sent from its files when it is readable",
@@ -42,23 +44,27 @@ internal sealed class RunCommand
 
     public Option<ClusteringKind> Clustering { get; } = OptionFactory.Create("--clustering",
         "How silos find each other: localhost (one node, nothing external) or redis", ClusteringKind.Localhost,
-        (string text, out ClusteringKind kind) => Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind), "localhost or redis");
+        (string text, out ClusteringKind kind) =>
+            Enum.TryParse(text, ignoreCase: true, out kind) && Enum.IsDefined(kind), "localhost or redis");
 
     public Option<string?> Redis { get; } = OptionFactory.OptionalText("--redis",
         "The Redis connection string for --clustering redis, e.g. redis:6379");
 
     public Option<string> ClusterId { get; } = OptionFactory.Text("--cluster-id",
-        "The Orleans cluster id; silos with the same id form one cluster", "spegel", IsIdentifier, "letters, digits, '.', '-' or '_'");
+        "The Orleans cluster id; silos with the same id form one cluster", "spegel", IsIdentifier,
+        "letters, digits, '.', '-' or '_'");
 
     public Option<string> ServiceId { get; } = OptionFactory.Text("--service-id",
         "The Orleans service id", "spegel", IsIdentifier, "letters, digits, '.', '-' or '_'");
 
     public Option<string?> AdvertiseAddress { get; } = OptionFactory.OptionalText("--advertise-address",
-        "The IP address peers use for this node's silo and registry endpoint (default: 127.0.0.1 with localhost clustering, else this host's first non-loopback IPv4 address)");
+        "The IP address peers use for this node's silo and registry endpoint "
+            + "(default: 127.0.0.1 with localhost clustering, else this host's first non-loopback IPv4 address)");
 
     public Option<int> SiloPort { get; } = Port("--silo-port", "The Orleans silo-to-silo port", 11111);
 
-    public Option<int> GatewayPort { get; } = Port("--gateway-port", "The Orleans gateway port (for spegel status)", 30000);
+    public Option<int> GatewayPort { get; } = Port(
+        "--gateway-port", "The Orleans gateway port (for spegel status)", 30000);
 
     public Option<TimeSpan> HolderTtl { get; } = OptionFactory.Duration("--holder-ttl",
         "How long an advertisement lives without being refreshed", TimeSpan.FromMinutes(15));
@@ -74,7 +80,8 @@ internal sealed class RunCommand
         host => DistributionGrammar.IsValidRegistryHost(host), "registry hosts such as docker.io or ghcr.io");
 
     public Option<IReadOnlyList<string>> RegistryFilters { get; } = OptionFactory.List("--registry-filters",
-        "Regular expressions against registry/repository:tag (or @digest); a match is never looked up in the cluster, e.g. :latest$",
+        "Regular expressions against registry/repository:tag (or @digest); "
+            + "a match is never looked up in the cluster, e.g. :latest$",
         IsRegex, "valid .NET regular expressions");
 
     public Option<TimeSpan> PeerTimeout { get; } = OptionFactory.Duration("--peer-timeout",
@@ -84,7 +91,8 @@ internal sealed class RunCommand
         "How many holders to try for one request", 3);
 
     public Option<TimeSpan> MirrorBudget { get; } = OptionFactory.Duration("--mirror-budget",
-        "The overall bound for a mirrored manifest or HEAD request, and for any lookup in the cluster", TimeSpan.FromSeconds(5));
+        "The overall bound for a mirrored manifest or HEAD request, and for any lookup in the cluster",
+        TimeSpan.FromSeconds(5));
 
     public Option<LogLevel> LogLevel { get; } = OptionFactory.Create("--log-level",
         "The lowest level logged", Microsoft.Extensions.Logging.LogLevel.Information,
@@ -93,17 +101,20 @@ internal sealed class RunCommand
 
     public Option<LogFormat> LogFormat { get; } = OptionFactory.Create("--log-format",
         "Console log format: text, or json for log collectors", Hosting.LogFormat.Text,
-        (string text, out LogFormat format) => Enum.TryParse(text, ignoreCase: true, out format) && Enum.IsDefined(format), "text or json");
+        (string text, out LogFormat format) =>
+            Enum.TryParse(text, ignoreCase: true, out format) && Enum.IsDefined(format), "text or json");
 
     /// <summary>The command, with every option attached.</summary>
     public Command Build()
     {
-        var command = new Command("run", "Run a node: an Orleans silo with the registry endpoint and the operations endpoint.");
+        var command = new Command(
+            "run", "Run a node: an Orleans silo with the registry endpoint and the operations endpoint.");
         foreach (var option in new Option[]
         {
             RegistryAddress, OpsAddress, Store, DefaultRegistry, NodeName, ContainerdSocket, ContainerdNamespace,
             ContainerdContentPath, Clustering, Redis, ClusterId, ServiceId, AdvertiseAddress, SiloPort, GatewayPort,
-            HolderTtl, ResyncInterval, ResolveTags, MirroredRegistries, RegistryFilters, PeerTimeout, MirrorResolveRetries,
+            HolderTtl, ResyncInterval, ResolveTags, MirroredRegistries, RegistryFilters, PeerTimeout,
+            MirrorResolveRetries,
             MirrorBudget, LogLevel, LogFormat,
         })
         {
@@ -172,13 +183,15 @@ internal sealed class RunCommand
 
     private static Option<int> Port(string name, string description, int defaultValue) =>
         OptionFactory.Create(name, description, defaultValue, (string text, out int port) =>
-            int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536, "a port from 1 to 65535");
+            int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out port) && port is > 0 and < 65536,
+                "a port from 1 to 65535");
 
     private static bool IsRegex(string pattern)
     {
         try
         {
-            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+            _ = new System.Text.RegularExpressions.Regex(
+                pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
             return true;
         }
         catch (ArgumentException)

@@ -20,7 +20,8 @@ internal sealed class SpegelCommandLine
     public SpegelCommandLine(Func<NodeSettings, CancellationToken, Task<int>> runNode)
     {
         ArgumentNullException.ThrowIfNull(runNode);
-        Root = new RootCommand("spegel: a stateless, peer-to-peer OCI registry mirror for Kubernetes nodes, built on Orleans.");
+        Root = new RootCommand(
+            "spegel: a stateless, peer-to-peer OCI registry mirror for Kubernetes nodes, built on Orleans.");
         var version = new Command("version", "Print the version.");
         version.SetAction(result =>
         {
@@ -50,7 +51,8 @@ internal sealed class SpegelCommandLine
         Root.Subcommands.Add(new StatusCommand().Build());
     }
 
-    private static ILoggerFactory CreateConsoleLoggerFactory() => LoggerFactory.Create(logging => logging.AddSimpleConsole(options =>
+    private static ILoggerFactory CreateConsoleLoggerFactory() =>
+        LoggerFactory.Create(logging => logging.AddSimpleConsole(options =>
     {
         options.SingleLine = true;
         options.UseUtcTimestamp = true;
@@ -59,7 +61,8 @@ internal sealed class SpegelCommandLine
 
     /// <summary>The informational version of this build.</summary>
     public static string Version =>
-        typeof(SpegelCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        typeof(SpegelCommandLine)
+            .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The options of <c>spegel run</c>, for tests and tools that check deployments against them.</summary>
     public RunCommand RunOptions => _run;
@@ -89,7 +92,10 @@ internal sealed class SpegelCommandLine
     }
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
-    public async Task<int> InvokeAsync(IReadOnlyList<string> args, Func<string, string?> getEnvironmentVariable, TextWriter error)
+    public async Task<int> InvokeAsync(
+        IReadOnlyList<string> args,
+        Func<string, string?> getEnvironmentVariable,
+        TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
         var result = Parse(args, getEnvironmentVariable);

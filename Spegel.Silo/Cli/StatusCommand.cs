@@ -16,7 +16,8 @@ internal sealed class StatusCommand
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
 
     public Option<IPEndPoint> Gateway { get; } = OptionFactory.Create("--gateway", "A silo's Orleans gateway",
-        new IPEndPoint(IPAddress.Loopback, 30000), ValueParsers.TryParseEndPoint, "HOST:PORT with an IP address, e.g. 127.0.0.1:30000");
+        new IPEndPoint(IPAddress.Loopback, 30000), ValueParsers.TryParseEndPoint,
+        "HOST:PORT with an IP address, e.g. 127.0.0.1:30000");
 
     public Option<string> ClusterId { get; } = OptionFactory.Text("--cluster-id", "The Orleans cluster id", "spegel",
         id => id.Length > 0, "the cluster id the nodes run with");
@@ -26,7 +27,8 @@ internal sealed class StatusCommand
 
     public Command Build()
     {
-        var command = new Command("status", "Print the cluster's silos and what each node advertises, through an Orleans gateway.");
+        var command = new Command(
+            "status", "Print the cluster's silos and what each node advertises, through an Orleans gateway.");
         command.Options.Add(Gateway);
         command.Options.Add(ClusterId);
         command.Options.Add(ServiceId);
@@ -42,21 +44,27 @@ internal sealed class StatusCommand
                 deadline.CancelAfter(ConnectTimeout);
                 await host.StartAsync(deadline.Token);
                 var grains = host.Services.GetRequiredService<IClusterClient>();
-                var silos = await grains.GetGrain<IClusterViewGrain>(IClusterViewGrain.Key).ListSilosAsync().WaitAsync(ConnectTimeout, cancellationToken);
-                await output.WriteLineAsync($"{"NODE",-24} {"STATUS",-12} {"DIGESTS",8} {"TAGS",6}  {"ENDPOINT",-28} SILO");
+                var silos = await grains.GetGrain<IClusterViewGrain>(IClusterViewGrain.Key).ListSilosAsync()
+                    .WaitAsync(ConnectTimeout, cancellationToken);
+                await output.WriteLineAsync(
+                    $"{"NODE",-24} {"STATUS",-12} {"DIGESTS",8} {"TAGS",6}  {"ENDPOINT",-28} SILO");
                 foreach (var silo in silos)
                 {
-                    var report = await grains.GetGrain<INodeGrain>(silo.Name).GetAsync().WaitAsync(ConnectTimeout, cancellationToken);
+                    var report = await grains.GetGrain<INodeGrain>(silo.Name).GetAsync()
+                        .WaitAsync(ConnectTimeout, cancellationToken);
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{silo.Name,-24} {silo.Status,-12} {Count(report?.Digests),8} {Count(report?.Tags),6}  {report?.Endpoint ?? "-",-28} {silo.Silo}"));
+                        $"{silo.Name,-24} {silo.Status,-12} {Count(report?.Digests),8} {Count(report?.Tags),6}  "
+                            + $"{report?.Endpoint ?? "-",-28} {silo.Silo}"));
                 }
 
                 await host.StopAsync(CancellationToken.None);
                 return 0;
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException
+                or System.Net.Sockets.SocketException)
             {
-                await error.WriteLineAsync($"spegel: cannot reach the cluster through the gateway {gateway}: {ex.GetBaseException().Message}");
+                await error.WriteLineAsync(
+                    $"spegel: cannot reach the cluster through the gateway {gateway}: {ex.GetBaseException().Message}");
                 return 1;
             }
         });

@@ -2,7 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Spegel.Silo.Cli;
 
-/// <summary>The value of <c>--store</c>: <c>containerd</c>, or <c>oci:PATH</c> for an OCI image layout folder.</summary>
+/// <summary>
+/// The value of <c>--store</c>: <c>containerd</c>, or <c>oci:PATH</c> for an OCI image layout folder.
+/// </summary>
 /// <param name="Kind">Which store.</param>
 /// <param name="Path">The layout folder for <see cref="StoreKind.OciLayout"/>.</param>
 internal sealed record StoreSelection(StoreKind Kind, string? Path)

@@ -16,7 +16,8 @@ internal static class ValueParsers
             text = "0.0.0.0" + text;
         }
 
-        if (!IPEndPoint.TryParse(text, out var parsed) || parsed.Port is < 1 or > 65535 || !text.Contains(':', StringComparison.Ordinal)
+        if (!IPEndPoint.TryParse(text, out var parsed) || parsed.Port is < 1 or > 65535
+            || !text.Contains(':', StringComparison.Ordinal)
             || (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !text.StartsWith('[')))
         {
             return false;
@@ -33,11 +34,15 @@ internal static class ValueParsers
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
-        var units = new (string Suffix, double Milliseconds)[] { ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000) };
+        var units = new (string Suffix, double Milliseconds)[]
+        {
+            ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)
+        };
         foreach (var (suffix, milliseconds) in units)
         {
             if (text.EndsWith(suffix, StringComparison.Ordinal)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count))
+                && double.TryParse(text[..^suffix.Length], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture,
+                    out var count))
             {
                 duration = TimeSpan.FromMilliseconds(count * milliseconds);
                 return duration > TimeSpan.Zero;

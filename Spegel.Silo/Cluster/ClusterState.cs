@@ -32,6 +32,7 @@ internal sealed class ClusterState
     /// <param name="SiloAddress">This silo's address.</param>
     /// <param name="Advertised">How many digests and tags this node advertises now.</param>
     /// <param name="Dashboard">The Orleans Dashboard's pipeline, built on the silo's own services.</param>
-    internal sealed record Connection(IGrainFactory GrainFactory, IClusterMembershipService Membership, SiloAddress SiloAddress,
+    internal sealed record Connection(
+        IGrainFactory GrainFactory, IClusterMembershipService Membership, SiloAddress SiloAddress,
         Func<(int Digests, int Tags)> Advertised, RequestDelegate Dashboard);
 }

@@ -16,19 +16,23 @@ namespace Spegel.Silo.Cluster;
 /// membership declares the silo dead, and the registry must answer long before that. A timeout is thrown as a
 /// <see cref="TimeoutException"/>, which the mirror answers with a 404.
 /// </remarks>
-internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSettings settings, ILogger<GrainContentLocator> logger) : IContentLocator
+internal sealed partial class GrainContentLocator(
+    ClusterState cluster, NodeSettings settings, ILogger<GrainContentLocator> logger) : IContentLocator
 {
     internal static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(1);
 
     /// <inheritdoc/>
-    public async ValueTask<IReadOnlyList<PeerHolder>> FindHoldersAsync(Digest digest, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<PeerHolder>> FindHoldersAsync(
+        Digest digest,
+        CancellationToken cancellationToken)
     {
         if (cluster.Current is not { } connection)
         {
             return [];
         }
 
-        var records = await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).ListAsync().WaitAsync(LookupTimeout, cancellationToken);
+        var records = await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).ListAsync()
+            .WaitAsync(LookupTimeout, cancellationToken);
         return records.Select(record => record.Holder).Where(IsPeer).Select(ToPeer).OfType<PeerHolder>().ToList();
     }
 
@@ -40,7 +44,8 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
             return null;
         }
 
-        var resolution = await connection.GrainFactory.GetGrain<ITagGrain>(name.ToString()).ResolveAsync().WaitAsync(LookupTimeout, cancellationToken);
+        var resolution = await connection.GrainFactory.GetGrain<ITagGrain>(name.ToString()).ResolveAsync()
+            .WaitAsync(LookupTimeout, cancellationToken);
         if (resolution is null || !Digest.TryParse(resolution.Target.Digest, out var digest))
         {
             return null;
@@ -60,7 +65,10 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
     }
 
     /// <inheritdoc/>
-    public async ValueTask ReportCorruptHolderAsync(Digest digest, PeerHolder holder, CancellationToken cancellationToken)
+    public async ValueTask ReportCorruptHolderAsync(
+        Digest digest,
+        PeerHolder holder,
+        CancellationToken cancellationToken)
     {
         if (cluster.Current is not { } connection)
         {
@@ -68,13 +76,16 @@ internal sealed partial class GrainContentLocator(ClusterState cluster, NodeSett
         }
 
         LogCorruptHolderWithdrawn(logger, holder.Node, digest);
-        await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).RejectCorruptAsync(holder.Node).WaitAsync(LookupTimeout, cancellationToken);
+        await connection.GrainFactory.GetGrain<IDigestGrain>(digest.Value).RejectCorruptAsync(holder.Node)
+            .WaitAsync(LookupTimeout, cancellationToken);
     }
 
     private bool IsPeer(Holder holder) => !string.Equals(holder.Node, settings.NodeName, StringComparison.Ordinal);
 
     private PeerHolder? ToPeer(Holder holder) =>
-        Uri.TryCreate(holder.Endpoint, UriKind.Absolute, out var endpoint) ? new PeerHolder(holder.Node, endpoint) : null;
+        Uri.TryCreate(holder.Endpoint, UriKind.Absolute, out var endpoint)
+            ? new PeerHolder(holder.Node, endpoint)
+            : null;
 
     [LoggerMessage(EventId = SiloEventIds.LocatorFailed, EventName = "CorruptHolderWithdrawn", Level = LogLevel.Warning,
         Message = "Withdrawing {Node} as a holder of {Digest}: it served bytes that do not match the digest")]

@@ -1,6 +1,8 @@
 namespace Spegel.Silo.Cluster;
 
-/// <summary>Whether the process runs in a Kubernetes pod with the downward API variables Orleans' hosting needs.</summary>
+/// <summary>
+/// Whether the process runs in a Kubernetes pod with the downward API variables Orleans' hosting needs.
+/// </summary>
 internal static class KubernetesEnvironment
 {
     public static bool IsPresent() =>

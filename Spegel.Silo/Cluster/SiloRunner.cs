@@ -110,7 +110,8 @@ internal sealed partial class SiloRunner(
 
     private IHost BuildSiloHost()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "spegel-silo" });
+        var builder = Host.CreateApplicationBuilder(
+            new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "spegel-silo" });
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(store);
@@ -141,7 +142,9 @@ internal sealed partial class SiloRunner(
             return;
         }
 
-        silo.ConfigureEndpoints(NodeHost.AdvertisedAddress(settings), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        silo.ConfigureEndpoints(
+            NodeHost.AdvertisedAddress(settings), settings.SiloPort, settings.GatewayPort,
+            listenOnAnyHostAddress: true);
         silo.UseRedisClustering(options =>
         {
             var configuration = ConfigurationOptions.Parse(settings.Redis!);
@@ -176,7 +179,9 @@ internal sealed partial class SiloRunner(
         await start;
     }
 
-    private string DescribeClustering() => settings.Clustering == ClusteringKind.Localhost ? "localhost" : $"redis {settings.Redis}";
+    private string DescribeClustering() => settings.Clustering == ClusteringKind.Localhost
+        ? "localhost"
+        : $"redis {settings.Redis}";
 
     private async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -203,29 +208,37 @@ internal sealed partial class SiloRunner(
                 host.Dispose();
             }
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException
+            or OperationCanceledException)
         {
             // A host that failed half-way may refuse a second dispose; nothing is left to release.
         }
     }
 
-    [LoggerMessage(EventId = SiloEventIds.SiloJoined, EventName = nameof(SiloEventIds.SiloJoined), Level = LogLevel.Information,
+    [LoggerMessage(EventId = SiloEventIds.SiloJoined, EventName = nameof(SiloEventIds.SiloJoined),
+        Level = LogLevel.Information,
         Message = "Silo {SiloAddress} joined the cluster ({Clustering})")]
     private static partial void LogSiloJoined(ILogger logger, SiloAddress siloAddress, ClusteringKind clustering);
 
-    [LoggerMessage(EventId = SiloEventIds.SiloStartFailed, EventName = nameof(SiloEventIds.SiloStartFailed), Level = LogLevel.Error,
-        Message = "The silo could not join the cluster ({Clustering}): {Reason}. Local content is still served, everything else is a 404. Retrying in {Delay}")]
+    [LoggerMessage(EventId = SiloEventIds.SiloStartFailed, EventName = nameof(SiloEventIds.SiloStartFailed),
+        Level = LogLevel.Error,
+        Message = "The silo could not join the cluster ({Clustering}): {Reason}. "
+            + "Local content is still served, everything else is a 404. Retrying in {Delay}")]
     private static partial void LogSiloStartFailed(ILogger logger, string clustering, string reason, TimeSpan delay);
 
-    [LoggerMessage(EventId = SiloEventIds.SiloStartFailure, EventName = nameof(SiloEventIds.SiloStartFailure), Level = LogLevel.Debug,
+    [LoggerMessage(EventId = SiloEventIds.SiloStartFailure, EventName = nameof(SiloEventIds.SiloStartFailure),
+        Level = LogLevel.Debug,
         Message = "The silo start failure in full")]
     private static partial void LogSiloStartFailure(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = SiloEventIds.SiloJoinSlow, EventName = nameof(SiloEventIds.SiloJoinSlow), Level = LogLevel.Error,
-        Message = "Not in the cluster after {Waited}: the membership store ({Clustering}) does not answer. Local content is still served, everything else is a 404; still trying")]
+    [LoggerMessage(EventId = SiloEventIds.SiloJoinSlow, EventName = nameof(SiloEventIds.SiloJoinSlow),
+        Level = LogLevel.Error,
+        Message = "Not in the cluster after {Waited}: the membership store ({Clustering}) does not answer. "
+            + "Local content is still served, everything else is a 404; still trying")]
     private static partial void LogSiloJoinSlow(ILogger logger, TimeSpan waited, string clustering);
 
-    [LoggerMessage(EventId = SiloEventIds.SiloStopped, EventName = nameof(SiloEventIds.SiloStopped), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = SiloEventIds.SiloStopped, EventName = nameof(SiloEventIds.SiloStopped),
+        Level = LogLevel.Warning,
         Message = "The silo stopped on its own (e.g. the cluster declared it dead); starting it again")]
     private static partial void LogSiloStopped(ILogger logger);
 }

@@ -50,7 +50,9 @@ internal static class NodeHost
         var registryPort = settings.RegistryEndPoint.Port;
 
         // The registry listener gets nothing but the registry handler: no routing, no other endpoint.
-        app.Use(next => context => context.Connection.LocalPort == registryPort ? registry.HandleAsync(context) : next(context));
+        app.Use(next => context => context.Connection.LocalPort == registryPort
+            ? registry.HandleAsync(context)
+            : next(context));
         var cluster = app.Services.GetRequiredService<ClusterState>();
         app.Use(next => context => context.Request.Path.StartsWithSegments(DashboardPipeline.Prefix)
             ? ServeDashboardAsync(context, cluster)
@@ -94,7 +96,8 @@ internal static class NodeHost
         }
 
         return Dns.GetHostAddresses(Dns.GetHostName())
-            .FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
+            .FirstOrDefault(address =>
+                address.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(address))
             ?? IPAddress.Loopback;
     }
 

@@ -40,7 +40,9 @@ internal static class NodeServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The silo (in a host of its own, restarted until it joins) and the cluster's index as the registry sees it.</summary>
+    /// <summary>
+    /// The silo (in a host of its own, restarted until it joins) and the cluster's index as the registry sees it.
+    /// </summary>
     public static IServiceCollection AddSpegelCluster(this IServiceCollection services, NodeSettings settings)
     {
         services.TryAddSingleton<ClusterState>();

@@ -9,18 +9,25 @@ internal static class AtomicFile
 {
     /// <summary>
     /// Writes <paramref name="contents"/> to <paramref name="path"/>, whose folder must exist, with the permission bits
-    /// <paramref name="mode"/> when given. Throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>
+    /// <paramref name="mode"/> when given. Throws <see cref="IOException"/> or
+    /// <see cref="UnauthorizedAccessException"/>
     /// when the file system refuses; the temporary file is removed then, and the target is left as it was.
     /// </summary>
-    public static async Task WriteAsync(string path, ReadOnlyMemory<byte> contents, UnixFileMode? mode, CancellationToken cancellationToken)
+    public static async Task WriteAsync(
+        string path,
+        ReadOnlyMemory<byte> contents,
+        UnixFileMode? mode,
+        CancellationToken cancellationToken)
     {
         // The name starts with a dot and ends in .tmp: containerd only reads hosts.toml and certificate files
         // (*.crt, *.cert, *.key) from a registry folder, so it never picks the temporary file up.
-        var folder = Path.GetDirectoryName(path) ?? throw new ArgumentException("The path has no folder.", nameof(path));
+        var folder = Path.GetDirectoryName(path)
+            ?? throw new ArgumentException("The path has no folder.", nameof(path));
         var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
+            var stream = new FileStream(
+                temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
             await using (stream)
             {
                 await stream.WriteAsync(contents, cancellationToken);
@@ -41,6 +48,8 @@ internal static class AtomicFile
         }
     }
 
-    /// <summary>The permission bits of <paramref name="path"/>, or <see langword="null"/> where they do not exist.</summary>
+    /// <summary>
+    /// The permission bits of <paramref name="path"/>, or <see langword="null"/> where they do not exist.
+    /// </summary>
     public static UnixFileMode? GetMode(string path) => OperatingSystem.IsWindows() ? null : File.GetUnixFileMode(path);
 }

@@ -24,7 +24,8 @@ internal static class HostsToml
     private const string ServerKey = "server";
     private const string Header = "# Written by spegel configure; spegel cleanup restores what was here before.\n\n";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding StrictUtf8 = new(
+        encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly TomlSerializerOptions WriteOptions = new()
     {
@@ -34,8 +35,8 @@ internal static class HostsToml
 
     /// <summary>
     /// Parses an existing <c>hosts.toml</c> read from <paramref name="path"/>. Returns <see langword="false"/> with a
-    /// message naming the file (and the line, for syntax errors) when it is not UTF-8 TOML, or when <c>server</c> is not
-    /// a string or <c>host</c> is not a table of tables, which containerd would reject as well.
+    /// message naming the file (and the line, for syntax errors) when it is not UTF-8 TOML, or when <c>server</c> is
+    /// not a string or <c>host</c> is not a table of tables, which containerd would reject as well.
     /// </summary>
     public static bool TryParse(
         string path,
@@ -65,7 +66,9 @@ internal static class HostsToml
         }
         catch (TomlException exception)
         {
-            error = $"{path}: line {exception.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: {exception.Message}";
+            error = $"{path}: line "
+                + $"{exception.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}: "
+                + $"{exception.Message}";
             return false;
         }
 
@@ -73,15 +76,17 @@ internal static class HostsToml
     }
 
     /// <summary>
-    /// Renders the <c>hosts.toml</c> for <paramref name="registry"/>: the upstream <c>server</c>, then one host table per
-    /// target in order. With <paramref name="existing"/> (prepend mode) its <c>server</c> wins over ours, its other
+    /// Renders the <c>hosts.toml</c> for <paramref name="registry"/>: the upstream <c>server</c>, then one host table
+    /// per target in order. With <paramref name="existing"/> (prepend mode) its <c>server</c> wins over ours, its other
     /// top-level settings are kept, and its hosts follow ours, except a host that is also one of our targets.
     /// The output is deterministic: the same arguments always give the same text.
     /// </summary>
     public static string Render(string registry, IReadOnlyList<string> targets, bool resolveTags, TomlTable? existing)
     {
         var document = new TomlTable();
-        if ((existing?.TryGetValue(ServerKey, out var kept) == true ? kept as string : UpstreamServer(registry)) is { } server)
+        if ((existing?.TryGetValue(ServerKey, out var kept) == true
+            ? kept as string
+            : UpstreamServer(registry)) is { } server)
         {
             document[ServerKey] = server;
         }
@@ -185,7 +190,8 @@ internal static class HostsToml
             || !reparsed.TryGetValue(HostKey, out var written)
             || !((TomlTable)written).Keys.SequenceEqual(hosts.Keys, StringComparer.Ordinal))
         {
-            throw new InvalidOperationException("The rendered hosts.toml does not read back with the same hosts in the same order.");
+            throw new InvalidOperationException(
+                "The rendered hosts.toml does not read back with the same hosts in the same order.");
         }
 
         return result;

@@ -36,7 +36,8 @@ internal sealed partial class MirrorConfigurator
         {
             if (!MirrorRequestValidator.IsValidRegistry(entry.Registry))
             {
-                return (null, $"{layout.ManifestPath}: the backup manifest names an invalid registry '{entry.Registry}'.");
+                return (null,
+                    $"{layout.ManifestPath}: the backup manifest names an invalid registry '{entry.Registry}'.");
             }
 
             if (entry.HadHostsFile && !File.Exists(layout.BackupHostsFile(entry.Registry)))

@@ -8,9 +8,11 @@ namespace Spegel.Silo.MirrorConfiguration;
 /// <remarks>
 /// Invariants that make configure repeatable and cleanup exact:
 /// <list type="bullet">
-/// <item>Every file is read and checked before anything is written, so a bad request or a malformed file changes nothing.</item>
-/// <item>What was there is saved (the backup copy and the manifest entry) before the first <c>hosts.toml</c> is replaced,
-/// and a registry already in the manifest is never backed up again: the file on disk is then our own.</item>
+/// <item>
+/// Every file is read and checked before anything is written, so a bad request or a malformed file changes nothing.
+/// </item>
+/// <item>What was there is saved (the backup copy and the manifest entry) before the first <c>hosts.toml</c> is
+/// replaced, and a registry already in the manifest is never backed up again: the file on disk is then our own.</item>
 /// <item>The rendered file depends only on the request and the original file, so a second configure finds every file
 /// already as wanted and writes nothing.</item>
 /// <item>Every write replaces the file atomically; containerd never reads half a file.</item>
@@ -28,14 +30,17 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
     /// <remarks>
     /// 1. Validate the request. 2. Read the manifest of an earlier run. 3. Read and parse each registry's original file
     /// (the backup copy if the registry is already in the manifest) and render the wanted file. 4. Save new originals
-    /// and the manifest. 5. Write every <c>hosts.toml</c> whose bytes differ. 6. Restore registries no longer requested.
+    /// and the manifest. 5. Write every <c>hosts.toml</c> whose bytes differ. 6. Restore registries no longer
+    /// requested.
     /// </remarks>
     /// <returns>
     /// A success listing the <c>hosts.toml</c> files written; or a failure with the reason: an invalid request or a
     /// malformed file or backup (nothing written), or a file system error (the backup still lets cleanup restore).
     /// Cancellation throws <see cref="OperationCanceledException"/>, also leaving a backup that cleanup can restore.
     /// </returns>
-    public async Task<MirrorConfigurationResult> ConfigureAsync(MirrorConfigurationRequest request, CancellationToken cancellationToken)
+    public async Task<MirrorConfigurationResult> ConfigureAsync(
+        MirrorConfigurationRequest request,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
 
@@ -73,8 +78,10 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
             // 4.
             var createdConfigFolder = manifest?.CreatedConfigFolder ?? !Directory.Exists(layout.ConfigPath);
             await BackUpAsync(layout, plans, cancellationToken);
-            var entries = (manifest?.Entries ?? []).Concat(plans.Where(static p => p.IsNew).Select(static p => p.Entry)).ToList();
-            await WriteManifestAsync(layout, new(MirrorBackupManifest.CurrentVersion, createdConfigFolder, entries), cancellationToken);
+            var entries = (manifest?.Entries ?? []).Concat(plans.Where(static p => p.IsNew).Select(static p => p.Entry))
+                .ToList();
+            await WriteManifestAsync(
+                layout, new(MirrorBackupManifest.CurrentVersion, createdConfigFolder, entries), cancellationToken);
 
             // 5.
             foreach (var plan in plans)
@@ -83,7 +90,8 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
             }
 
             // 6.
-            var stale = entries.Where(entry => !normalized.MirroredRegistries.Contains(entry.Registry, StringComparer.Ordinal)).ToList();
+            var stale = entries.Where(
+                entry => !normalized.MirroredRegistries.Contains(entry.Registry, StringComparer.Ordinal)).ToList();
             foreach (var entry in stale)
             {
                 await RestoreAsync(layout, entry, changed, cancellationToken);
@@ -91,7 +99,9 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
 
             if (stale.Count > 0)
             {
-                await WriteManifestAsync(layout, new(MirrorBackupManifest.CurrentVersion, createdConfigFolder, [.. entries.Except(stale)]), cancellationToken);
+                await WriteManifestAsync(
+                    layout, new(MirrorBackupManifest.CurrentVersion, createdConfigFolder, [.. entries.Except(stale)]),
+                    cancellationToken);
                 stale.ForEach(entry => DeleteBackupCopy(layout, entry));
             }
 
@@ -99,7 +109,8 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return MirrorConfigurationResult.Failure(MirrorConfigurationOutcome.FileSystemError, exception.Message, changed);
+            return MirrorConfigurationResult.Failure(
+                MirrorConfigurationOutcome.FileSystemError, exception.Message, changed);
         }
     }
 
@@ -152,7 +163,8 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return MirrorConfigurationResult.Failure(MirrorConfigurationOutcome.FileSystemError, exception.Message, changed);
+            return MirrorConfigurationResult.Failure(
+                MirrorConfigurationOutcome.FileSystemError, exception.Message, changed);
         }
     }
 
@@ -164,7 +176,8 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         CancellationToken cancellationToken)
     {
         var hostsPath = layout.HostsFile(registry);
-        var entry = recorded ?? new MirrorBackupEntry(registry, File.Exists(hostsPath), Directory.Exists(layout.RegistryFolder(registry)));
+        var entry = recorded ?? new MirrorBackupEntry(
+            registry, File.Exists(hostsPath), Directory.Exists(layout.RegistryFolder(registry)));
         var source = recorded is null ? hostsPath : layout.BackupHostsFile(registry);
 
         byte[]? original = null;
@@ -178,12 +191,18 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
             }
         }
 
-        var text = HostsToml.Render(registry, request.MirrorTargets, request.ResolveTags, request.PrependExisting ? existing : null);
-        var plan = new RegistryPlan(entry, recorded is null, original, original is null ? null : AtomicFile.GetMode(source), HostsToml.Encode(text));
+        var text = HostsToml.Render(
+            registry, request.MirrorTargets, request.ResolveTags, request.PrependExisting ? existing : null);
+        var plan = new RegistryPlan(
+            entry, recorded is null, original, original is null ? null : AtomicFile.GetMode(source),
+            HostsToml.Encode(text));
         return (plan, null);
     }
 
-    private async Task BackUpAsync(MirrorConfigurationLayout layout, List<RegistryPlan> plans, CancellationToken cancellationToken)
+    private async Task BackUpAsync(
+        MirrorConfigurationLayout layout,
+        List<RegistryPlan> plans,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.BackupFolder);
         foreach (var plan in plans)
@@ -201,7 +220,11 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         }
     }
 
-    private async Task WriteHostsFileAsync(MirrorConfigurationLayout layout, RegistryPlan plan, List<string> changed, CancellationToken cancellationToken)
+    private async Task WriteHostsFileAsync(
+        MirrorConfigurationLayout layout,
+        RegistryPlan plan,
+        List<string> changed,
+        CancellationToken cancellationToken)
     {
         var path = layout.HostsFile(plan.Entry.Registry);
         if (await HasContentsAsync(path, plan.Desired, cancellationToken))
@@ -216,7 +239,11 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         LogInformationHostsFileWritten(logger, plan.Entry.Registry, path);
     }
 
-    private async Task RestoreAsync(MirrorConfigurationLayout layout, MirrorBackupEntry entry, List<string> changed, CancellationToken cancellationToken)
+    private async Task RestoreAsync(
+        MirrorConfigurationLayout layout,
+        MirrorBackupEntry entry,
+        List<string> changed,
+        CancellationToken cancellationToken)
     {
         var path = layout.HostsFile(entry.Registry);
         if (entry.HadHostsFile)
@@ -256,7 +283,10 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         }
     }
 
-    private static async Task WriteManifestAsync(MirrorConfigurationLayout layout, MirrorBackupManifest manifest, CancellationToken cancellationToken)
+    private static async Task WriteManifestAsync(
+        MirrorConfigurationLayout layout,
+        MirrorBackupManifest manifest,
+        CancellationToken cancellationToken)
     {
         var bytes = JsonSerializerBytes(manifest);
         if (!await HasContentsAsync(layout.ManifestPath, bytes, cancellationToken))
@@ -265,10 +295,14 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
         }
 
         static byte[] JsonSerializerBytes(MirrorBackupManifest manifest) =>
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, MirrorBackupJsonContext.Default.MirrorBackupManifest);
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+                manifest, MirrorBackupJsonContext.Default.MirrorBackupManifest);
     }
 
-    private static async Task<bool> HasContentsAsync(string path, byte[] contents, CancellationToken cancellationToken) =>
+    private static async Task<bool> HasContentsAsync(
+        string path,
+        byte[] contents,
+        CancellationToken cancellationToken) =>
         File.Exists(path) && (await File.ReadAllBytesAsync(path, cancellationToken)).AsSpan().SequenceEqual(contents);
 
     private static bool IsEmptyFolder(string path) =>
@@ -276,9 +310,12 @@ internal sealed partial class MirrorConfigurator(ILogger<MirrorConfigurator> log
 
     /// <summary>What one registry's folder should become, and what to save before it does.</summary>
     /// <param name="Entry">The manifest entry: recorded by an earlier run, or new.</param>
-    /// <param name="IsNew">Whether this run is the first to take the registry over, and so must save its original.</param>
+    /// <param name="IsNew">
+    /// Whether this run is the first to take the registry over, and so must save its original.
+    /// </param>
     /// <param name="Original">The bytes of the original <c>hosts.toml</c>, if there was one.</param>
     /// <param name="OriginalMode">The original's permission bits, kept with the backup copy.</param>
     /// <param name="Desired">The bytes to write.</param>
-    private sealed record RegistryPlan(MirrorBackupEntry Entry, bool IsNew, byte[]? Original, UnixFileMode? OriginalMode, byte[] Desired);
+    private sealed record RegistryPlan(
+        MirrorBackupEntry Entry, bool IsNew, byte[]? Original, UnixFileMode? OriginalMode, byte[] Desired);
 }

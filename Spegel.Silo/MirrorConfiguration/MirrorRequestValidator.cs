@@ -9,7 +9,9 @@ namespace Spegel.Silo.MirrorConfiguration;
 /// </summary>
 internal static class MirrorRequestValidator
 {
-    /// <summary>The folder name containerd uses for hosts that apply to every registry without a folder of its own.</summary>
+    /// <summary>
+    /// The folder name containerd uses for hosts that apply to every registry without a folder of its own.
+    /// </summary>
     public const string DefaultRegistry = "_default";
 
     /// <summary>
@@ -79,7 +81,8 @@ internal static class MirrorRequestValidator
         {
             if (!TryNormalizeTarget(target, out var value))
             {
-                error = $"The mirror target '{target}' is not an absolute http or https URL without path, query or user info.";
+                error = $"The mirror target '{target}' is not an absolute http or https URL "
+                    + "without path, query or user info.";
                 return false;
             }
 

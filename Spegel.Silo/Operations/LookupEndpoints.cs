@@ -18,15 +18,18 @@ internal static class LookupEndpoints
         {
             if (cluster.Current is not { } connection)
             {
-                return Results.Json(new { joined = false, status = cluster.Status, silos = Array.Empty<object>() }, statusCode: 503);
+                return Results.Json(new { joined = false, status = cluster.Status, silos = Array.Empty<object>() },
+                    statusCode: 503);
             }
 
-            var silos = await connection.GrainFactory.GetGrain<IClusterViewGrain>(IClusterViewGrain.Key).ListSilosAsync();
+            var silos = await connection.GrainFactory.GetGrain<IClusterViewGrain>(IClusterViewGrain.Key)
+                .ListSilosAsync();
             return Results.Json(new
             {
                 joined = true,
                 status = cluster.Status,
-                silos = silos.Select(silo => new { address = silo.Silo.ToString(), name = silo.Name, status = silo.Status.ToString() }),
+                silos = silos.Select(
+                    silo => new { address = silo.Silo.ToString(), name = silo.Name, status = silo.Status.ToString() }),
             });
         });
 
@@ -74,7 +77,8 @@ internal static class LookupEndpoints
                 : Results.Json(new
                 {
                     name = parsed.ToString(),
-                    target = new { digest = resolution.Target.Digest, mediaType = resolution.Target.MediaType, size = resolution.Target.Size },
+                    target = new { digest = resolution.Target.Digest, mediaType = resolution.Target.MediaType,
+                        size = resolution.Target.Size },
                     advertisedAt = resolution.AdvertisedAt,
                     holders = resolution.Holders.Select(holder => holder.Node),
                 });

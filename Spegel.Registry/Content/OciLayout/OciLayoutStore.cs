@@ -37,7 +37,10 @@ public sealed partial class OciLayoutStore : IContentStore
     private OciLayoutSnapshot _snapshot = OciLayoutSnapshot.Empty;
 
     /// <summary>Creates a store over the folder named in <paramref name="options"/>.</summary>
-    public OciLayoutStore(IOptions<OciLayoutStoreOptions> options, TimeProvider timeProvider, ILogger<OciLayoutStore> logger)
+    public OciLayoutStore(
+        IOptions<OciLayoutStoreOptions> options,
+        TimeProvider timeProvider,
+        ILogger<OciLayoutStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -89,7 +92,8 @@ public sealed partial class OciLayoutStore : IContentStore
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ImageRecord> ListImagesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ImageRecord> ListImagesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var image in Current().Images)
         {
@@ -142,14 +146,18 @@ public sealed partial class OciLayoutStore : IContentStore
     public ValueTask<StoreHealth> CheckHealthAsync(CancellationToken cancellationToken)
     {
         var reachable = File.Exists(_indexPath);
-        return ValueTask.FromResult(new StoreHealth(reachable, reachable ? $"{_indexPath} is readable" : $"{_indexPath} is missing"));
+        return ValueTask.FromResult(
+            new StoreHealth(reachable, reachable ? $"{_indexPath} is readable" : $"{_indexPath} is missing"));
     }
 
     private static IEnumerable<StoreChange> Diff(OciLayoutSnapshot previous, OciLayoutSnapshot current)
     {
-        var before = previous.Images.SelectMany(image => image.Contents).DistinctBy(content => content.Digest).ToDictionary(c => c.Digest);
-        var after = current.Images.SelectMany(image => image.Contents).DistinctBy(content => content.Digest).ToDictionary(c => c.Digest);
-        var addedTags = current.Tags.Where(tag => !previous.Tags.TryGetValue(tag.Key, out var old) || old.Digest != tag.Value.Digest)
+        var before = previous.Images.SelectMany(image => image.Contents).DistinctBy(content => content.Digest)
+            .ToDictionary(c => c.Digest);
+        var after = current.Images.SelectMany(image => image.Contents).DistinctBy(content => content.Digest)
+            .ToDictionary(c => c.Digest);
+        var addedTags = current.Tags.Where(
+            tag => !previous.Tags.TryGetValue(tag.Key, out var old) || old.Digest != tag.Value.Digest)
             .Select(tag => tag.Key).ToList();
         var removedTags = previous.Tags.Keys.Where(tag => !current.Tags.ContainsKey(tag)).ToList();
         var addedDigests = after.Values.Where(content => !before.ContainsKey(content.Digest)).ToList();
@@ -288,7 +296,8 @@ public sealed partial class OciLayoutStore : IContentStore
 
     private ImageName? NameOf(ManifestReader.Child entry)
     {
-        if (entry.Annotations.TryGetValue(ContainerdNameAnnotation, out var full) && ImageName.TryParse(full, out var name))
+        if (entry.Annotations.TryGetValue(ContainerdNameAnnotation, out var full)
+            && ImageName.TryParse(full, out var name))
         {
             return name;
         }
@@ -317,19 +326,23 @@ public sealed partial class OciLayoutStore : IContentStore
         return info.Exists && info.LinkTarget is null ? info : null;
     }
 
-    [LoggerMessage(EventId = RegistryEventIds.OciIndexLoaded, EventName = nameof(RegistryEventIds.OciIndexLoaded), Level = LogLevel.Information,
+    [LoggerMessage(EventId = RegistryEventIds.OciIndexLoaded, EventName = nameof(RegistryEventIds.OciIndexLoaded),
+        Level = LogLevel.Information,
         Message = "Read {IndexPath}: {ImageCount} images, {TagCount} tags")]
     private static partial void LogIndexLoaded(ILogger logger, string indexPath, int imageCount, int tagCount);
 
-    [LoggerMessage(EventId = RegistryEventIds.OciIndexMissing, EventName = nameof(RegistryEventIds.OciIndexMissing), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = RegistryEventIds.OciIndexMissing, EventName = nameof(RegistryEventIds.OciIndexMissing),
+        Level = LogLevel.Warning,
         Message = "{IndexPath} does not exist; the store is empty")]
     private static partial void LogIndexMissing(ILogger logger, string indexPath);
 
-    [LoggerMessage(EventId = RegistryEventIds.OciIndexUnreadable, EventName = nameof(RegistryEventIds.OciIndexUnreadable), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = RegistryEventIds.OciIndexUnreadable,
+        EventName = nameof(RegistryEventIds.OciIndexUnreadable), Level = LogLevel.Warning,
         Message = "{IndexPath} cannot be read; the store is empty until it changes")]
     private static partial void LogIndexUnreadable(ILogger logger, string indexPath, Exception exception);
 
-    [LoggerMessage(EventId = RegistryEventIds.OciManifestUnreadable, EventName = nameof(RegistryEventIds.OciManifestUnreadable), Level = LogLevel.Warning,
+    [LoggerMessage(EventId = RegistryEventIds.OciManifestUnreadable,
+        EventName = nameof(RegistryEventIds.OciManifestUnreadable), Level = LogLevel.Warning,
         Message = "Manifest {Path} cannot be read; its children are left out")]
     private static partial void LogManifestUnreadable(ILogger logger, string path, Exception exception);
 }
