@@ -86,7 +86,12 @@ internal sealed partial class InventoryAgent(
         {
             Metrics.Operation("withdraw", succeeded: false);
             // Leaving anyway: the holder records expire, and membership drops them once the silo is gone.
-            LogAdvertiseFailed(logger, "withdraw on shutdown", ex);
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                LogAdvertiseFailed(logger, "withdraw on shutdown", ex.Message);
+            }
+
+            LogFailureDetail(logger, ex);
         }
         finally
         {
@@ -146,7 +151,12 @@ internal sealed partial class InventoryAgent(
         catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
             Metrics.Operation("sync", succeeded: false);
-            LogAdvertiseFailed(logger, reason, ex);
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                LogAdvertiseFailed(logger, reason, ex.Message);
+            }
+
+            LogFailureDetail(logger, ex);
             return false;
         }
     }
@@ -202,21 +212,30 @@ internal sealed partial class InventoryAgent(
 
     private async Task FollowChangesAsync(CancellationToken stoppingToken)
     {
+        var delay = RetryDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await foreach (var change in store.WatchAsync(stoppingToken))
                 {
+                    delay = RetryDelay;
                     await ApplyAsync(change, stoppingToken);
                 }
             }
             catch (Exception ex) when (IsTransient(ex, stoppingToken))
             {
-                LogFeedFailed(logger, RetryDelay, ex);
+                // One line per attempt, backing off, while the store is away; the full exception only at Debug.
+                if (logger.IsEnabled(LogLevel.Warning))
+                {
+                    LogFeedFailed(logger, delay, ex.Message);
+                }
+
+                LogFailureDetail(logger, ex);
             }
 
-            await DelayAsync(RetryDelay, stoppingToken);
+            await DelayAsync(delay, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 
@@ -345,8 +364,12 @@ internal sealed partial class InventoryAgent(
 
     [LoggerMessage(EventId = SiloEventIds.AdvertiseFailed, EventName = nameof(SiloEventIds.AdvertiseFailed),
         Level = LogLevel.Warning,
-        Message = "Advertising failed ({Reason}); trying again shortly")]
-    private static partial void LogAdvertiseFailed(ILogger logger, string reason, Exception exception);
+        Message = "Advertising failed ({Reason}): {Cause}; trying again shortly")]
+    private static partial void LogAdvertiseFailed(ILogger logger, string reason, string cause);
+
+    [LoggerMessage(EventId = SiloEventIds.AgentFailureDetail, EventName = nameof(SiloEventIds.AgentFailureDetail),
+        Level = LogLevel.Debug, Message = "The failure in full")]
+    private static partial void LogFailureDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = SiloEventIds.ReadvertiseAfterSiloLoss,
         EventName = nameof(SiloEventIds.ReadvertiseAfterSiloLoss), Level = LogLevel.Information,
@@ -355,6 +378,6 @@ internal sealed partial class InventoryAgent(
 
     [LoggerMessage(EventId = SiloEventIds.FeedFailed, EventName = nameof(SiloEventIds.FeedFailed),
         Level = LogLevel.Warning,
-        Message = "The store's change feed failed; following it again in {Delay}")]
-    private static partial void LogFeedFailed(ILogger logger, TimeSpan delay, Exception exception);
+        Message = "The store's change feed failed: {Cause}; following it again in {Delay}")]
+    private static partial void LogFeedFailed(ILogger logger, TimeSpan delay, string cause);
 }

@@ -14,5 +14,6 @@ internal static class SiloEventIds
     public const int AdvertiseFailed = 2104;
     public const int ReadvertiseAfterSiloLoss = 2105;
     public const int FeedFailed = 2106;
+    public const int AgentFailureDetail = 2107;
     public const int LocatorFailed = 2201;
 }
