@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Spegel.IntegrationTests.Cluster;
+using Spegel.Registry.Mirroring;
 using Spegel.TestSupport.Images;
 
 namespace Spegel.IntegrationTests.Mirroring;
@@ -37,6 +38,9 @@ public sealed class FrozenHolderTests(ContainerdPeerCluster cluster)
         await cluster.WaitUntilAdvertisedAsync(image, cluster.A, cluster.C);
         await WarmUpAsync(image, layer);
 
+        // Earlier tests kill and freeze these nodes; a holder that failed within D's backoff window is tried last,
+        // and then never first. Let that memory lapse so that every request's order is random again.
+        await Task.Delay(new MirrorOptions().FailedHolderBackoff + TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         var (frozen, freeze) = await FreezeAHolderNotHostingTheLookupAsync(layer, cluster.A, cluster.C);
         var logBefore = cluster.D.Process.Output.Length;
         var timedOut = new Regex($@"Holder {frozen.Name} \([^)]*\) timed out[^\n]* for {layer.Digest}");
