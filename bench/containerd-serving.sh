@@ -51,46 +51,6 @@ install_missing_packages() {
   install_packages "${packages[@]}"
 }
 
-# A containerd of our own, every path under $work/ctd; a Unix socket path must stay under about 107 bytes, which
-# is why $work is a short folder in /tmp.
-start_containerd() {
-  ctd=$work/ctd
-  socket=$ctd/c.sock
-  content_root=$ctd/root/io.containerd.content.v1.content
-  mkdir -p "$ctd"
-  cat >"$ctd/config.toml" <<EOF
-version = 2
-root = "$ctd/root"
-state = "$ctd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-
-[grpc]
-  address = "$socket"
-
-[ttrpc]
-  address = "$socket.ttrpc"
-
-[debug]
-  address = "$ctd/debug.sock"
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$ctd/opt"
-EOF
-  containerd --config "$ctd/config.toml" >"$work/containerd.log" 2>&1 &
-  pids[containerd]=$!
-  for _ in $(seq 1 $((server_wait_seconds * 2))); do
-    is_running "${pids[containerd]}" || { tail -n 30 "$work/containerd.log" >&2; die "containerd exited while starting"; }
-    if timeout 5 ctr -a "$socket" version >/dev/null 2>&1; then
-      containerd_version=$(timeout 5 ctr -a "$socket" version | awk '/^Server:/ { server = 1 } server && /Version:/ { print $2; exit }')
-      log "containerd $containerd_version is up"
-      return
-    fi
-    sleep 0.5
-  done
-  tail -n 30 "$work/containerd.log" >&2
-  die "containerd did not answer on $socket within ${server_wait_seconds}s"
-}
-
 # Writes $1 into the layout as blobs/sha256/<hex> and prints its digest.
 add_blob() {
   local file=$1 hex

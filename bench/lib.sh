@@ -177,3 +177,45 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 mbps() { awk -v b="$1" 'BEGIN { printf "%.0f", b / 1e6 }'; }
 rps() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# A containerd of our own, every path under $work/ctd (sets ctd, socket, content_root, containerd_version). A Unix
+# socket path must stay under about 107 bytes, which is why $work is a short folder in /tmp. The CRI plugin is off;
+# the default snapshotter (overlayfs) unpacks pulled layers. Needs the pids array and server_wait_seconds.
+start_containerd() {
+  ctd=$work/ctd
+  socket=$ctd/c.sock
+  # shellcheck disable=SC2034 # read by containerd-serving.sh
+  content_root=$ctd/root/io.containerd.content.v1.content
+  mkdir -p "$ctd"
+  cat >"$ctd/config.toml" <<EOF
+version = 2
+root = "$ctd/root"
+state = "$ctd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+
+[grpc]
+  address = "$socket"
+
+[ttrpc]
+  address = "$socket.ttrpc"
+
+[debug]
+  address = "$ctd/debug.sock"
+
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$ctd/opt"
+EOF
+  containerd --config "$ctd/config.toml" >"$work/containerd.log" 2>&1 &
+  pids[containerd]=$!
+  for _ in $(seq 1 $((server_wait_seconds * 2))); do
+    is_running "${pids[containerd]}" || { tail -n 30 "$work/containerd.log" >&2; die "containerd exited while starting"; }
+    if timeout 5 ctr -a "$socket" version >/dev/null 2>&1; then
+      containerd_version=$(timeout 5 ctr -a "$socket" version | awk '/^Server:/ { server = 1 } server && /Version:/ && !found { print $2; found = 1 }')
+      log "containerd $containerd_version is up"
+      return
+    fi
+    sleep 0.5
+  done
+  tail -n 30 "$work/containerd.log" >&2
+  die "containerd did not answer on $socket within ${server_wait_seconds}s"
+}

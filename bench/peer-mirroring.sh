@@ -274,45 +274,6 @@ EOF
   [ "sha256:$got" = "$pull_manifest_digest" ] || die "docker-registry holds manifest sha256:$got, expected $pull_manifest_digest"
 }
 
-# A containerd of our own, every path under $work/ctd; a Unix socket path must stay under about 107 bytes, which
-# is why $work is a short folder in /tmp. Its default snapshotter (overlayfs) unpacks the pulled layers.
-start_containerd() {
-  ctd=$work/ctd
-  socket=$ctd/c.sock
-  mkdir -p "$ctd"
-  cat >"$ctd/config.toml" <<EOF
-version = 2
-root = "$ctd/root"
-state = "$ctd/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-
-[grpc]
-  address = "$socket"
-
-[ttrpc]
-  address = "$socket.ttrpc"
-
-[debug]
-  address = "$ctd/debug.sock"
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$ctd/opt"
-EOF
-  containerd --config "$ctd/config.toml" >"$work/containerd.log" 2>&1 &
-  pids[containerd]=$!
-  for _ in $(seq 1 $((server_wait_seconds * 2))); do
-    is_running "${pids[containerd]}" || { tail -n 30 "$work/containerd.log" >&2; die "containerd exited while starting"; }
-    if timeout 5 ctr -a "$socket" version >/dev/null 2>&1; then
-      containerd_version=$(timeout 5 ctr -a "$socket" version | awk '/^Server:/ { server = 1 } server && /Version:/ && !found { print $2; found = 1 }')
-      log "containerd $containerd_version is up"
-      return
-    fi
-    sleep 0.5
-  done
-  tail -n 30 "$work/containerd.log" >&2
-  die "containerd did not answer on $socket within ${server_wait_seconds}s"
-}
-
 # Two hosts folders for ctr --hosts-dir, alike but for the one host they list; in both the upstream server is a
 # closed loopback port, so a pull can only succeed through that host. Mirror: written by `spegel configure` over a
 # hosts.toml holding only that server (kept by --prepend-existing), listing node B. Direct: the registry. (containerd
